@@ -1,0 +1,598 @@
+# Distributed under the MIT License. See LICENSE in the MultiArchImage sources.
+
+#[=======================================================================[.rst:
+MultiArchImage
+--------------
+
+Build one container image for several CPU architectures with Docker Buildx,
+push it to a registry as one tag holding a manifest index, verify what the
+registry holds, test every architecture's variant with CTest, and move a
+release tag only after every variant passed.
+
+.. code-block:: cmake
+
+  find_package(MultiArchImage 0.1 REQUIRED)
+
+  add_multiarch_image(hello-image
+    REPOSITORY registry.example.com/team/hello
+    PLATFORMS  linux/amd64 linux/arm64 linux/arm/v7
+    TAGS       ${PROJECT_VERSION}-rc
+    PROMOTE_TAGS ${PROJECT_VERSION} latest)
+
+  add_multiarch_smoke_test(hello-image
+    COMMAND --version
+    EXPECT_OUTPUT "hello ${PROJECT_VERSION} @PLATFORM@")
+
+Then ``cmake --build build --target image`` builds and pushes every image,
+``ctest --test-dir build -L multiarch`` starts every pushed variant, and
+``cmake --build build --target image-promote`` moves the release tags.
+
+Configuring needs no Docker daemon: arguments are checked when CMake runs,
+Docker, Buildx, the builder and the registry when the targets build.
+
+.. command:: add_multiarch_image
+
+  Declare a multi-platform image built by ``docker buildx build``::
+
+    add_multiarch_image(<name>
+      REPOSITORY <host[:port]/path>
+      PLATFORMS <os/arch[/variant]>...
+      [TAGS <tag>...]
+      [PROMOTE_TAGS <tag>...]
+      [DOCKERFILE <file>]
+      [CONTEXT <dir>]
+      [BUILD_ARGS <KEY=VALUE>...]
+      [DEPENDS <target-or-file>...]
+      [BUILDER <name>]
+    )
+
+  Creates the target ``<name>``, which builds the image for every platform
+  and pushes it as one manifest index, and adds it to the target ``image``
+  that builds every image of the project.  The build goes in this order,
+  and stops at the first failure with nothing tagged:
+
+  1. Buildx is present and the builder exists (one declared with
+     :command:`add_multiarch_builder` is created first) and can build every
+     declared platform (``docker buildx inspect --bootstrap``).
+  2. ``docker buildx build --platform <list>`` pushes the index *by digest*,
+     with no tag.
+  3. The index is read back from the registry; its platforms must equal
+     ``PLATFORMS`` (attestation entries, ``unknown/unknown``, are ignored).
+  4. Only then every tag of ``TAGS`` is set to that digest
+     (``docker buildx imagetools create``), and
+     ``${CMAKE_CURRENT_BINARY_DIR}/<name>.image.json`` is written::
+
+       {"repository": "...", "tags": ["..."], "digest": "sha256:<index>",
+        "platforms": {"linux/arm64": "sha256:<manifest>", ...}}
+
+     Smoke tests, promotion, signing and deploy steps read this file.
+
+  ``REPOSITORY``
+    Required.  ``host[:port]/path`` as in ``docker push``, lowercase path
+    components, no scheme and no tag, e.g. ``registry.example.com/team/app``
+    or ``127.0.0.1:5000/hello``.  Credentials come from ``docker login``;
+    they are never passed through CMake.
+
+  ``PLATFORMS``
+    Required.  ``os/arch[/variant]`` for each variant.  ``linux/arm64/v8``
+    is taken as ``linux/arm64``, ``linux/arm`` as ``linux/arm/v7``,
+    ``x86_64`` and ``aarch64`` as ``amd64`` and ``arm64``.  The same
+    platform twice (after that normalisation) is an error.  Known
+    architectures: ``amd64 arm64 arm (v5, v6, v7) 386 ppc64le s390x
+    riscv64 mips64le loong64``.
+
+  ``TAGS``
+    The tags pushed by ``<name>``.  Default: ``${PROJECT_VERSION}``; with
+    neither, configuring fails.  A tag matches
+    ``[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}``.
+
+  ``PROMOTE_TAGS``
+    Release tags, moved by the target ``<name>-promote`` (and ``image-promote``
+    for every image) to the index in ``<name>.image.json`` without a rebuild,
+    only after every test that :command:`add_multiarch_smoke_test` declared
+    for the image passed against that very digest, and every platform of the
+    image was tested.  Otherwise promotion lists the platforms that failed or
+    were not run and moves no tag.
+
+  ``DOCKERFILE``
+    Default ``<CONTEXT>/Dockerfile``.  A relative path is taken from
+    ``CMAKE_CURRENT_SOURCE_DIR``.  It must exist when CMake runs.
+
+  ``CONTEXT``
+    The build context directory.  Default ``CMAKE_CURRENT_SOURCE_DIR``.  It
+    may lie in the build tree (it is created if missing), where ``DEPENDS``
+    targets can put their output, e.g. binaries cross-compiled per platform
+    under ``<CONTEXT>/linux/arm64/...`` for ``COPY ${TARGETPLATFORM}/ /``.
+
+  ``BUILD_ARGS``
+    ``KEY=VALUE`` pairs passed as ``--build-arg``.  Do not pass secrets this
+    way: build arguments are recorded in the image.
+
+  ``DEPENDS``
+    Targets or files built before the image.
+
+  ``BUILDER``
+    The Buildx builder.  Default: the cache variable ``MULTIARCH_BUILDER``,
+    else Buildx's current builder.
+
+  Target properties set on ``<name>``: ``MULTIARCH_REPOSITORY``,
+  ``MULTIARCH_PLATFORMS`` (normalised), ``MULTIARCH_TAGS``,
+  ``MULTIARCH_PROMOTE_TAGS``, ``MULTIARCH_IMAGE_JSON``.
+
+.. command:: add_multiarch_builder
+
+  Declare a Buildx builder that the package creates when an image needs it::
+
+    add_multiarch_builder(<name>
+      DRIVER docker-container
+      [DRIVER_OPTS <key=value>...]
+      [BUILDKITD_CONFIG <file>]
+    )
+
+  An image names it with ``BUILDER <name>``; building that image first runs
+  ``docker buildx create --name <name> --driver <driver> --bootstrap`` if no
+  such builder exists.  A builder that exists is reused; if it was created
+  by this build tree with other options, it is removed and created anew.
+  The target ``multiarch-builder-<name>`` does this step alone.
+
+  ``DRIVER_OPTS``
+    Passed as ``--driver-opt``, e.g. ``image=moby/buildkit:v0.32.2`` or
+    ``network=host`` (needed when the registry listens on the host's
+    loopback).
+
+  ``BUILDKITD_CONFIG``
+    A ``buildkitd.toml`` passed as ``--buildkitd-config``.
+
+.. command:: add_multiarch_smoke_test
+
+  Register one CTest test per platform that starts the pushed variant::
+
+    add_multiarch_smoke_test(<image-name>
+      [COMMAND <arg>...]
+      [EXPECT_OUTPUT <regex>]
+      [PLATFORMS <platform>...]
+      [TIMEOUT <seconds>]
+      [ENV <KEY=VALUE>...]
+    )
+
+  Each test is named ``<image-name>[<platform>]`` and has the labels
+  ``multiarch`` and the architecture (``amd64``, ``arm64``, ``armv7``, ...).
+  It runs the platform's own manifest by digest, read from
+  ``<image-name>.image.json``, never a tag: what was pushed is what is
+  tested.  It passes when the container exits 0 within ``TIMEOUT`` and its
+  output (stdout and stderr) matches ``EXPECT_OUTPUT``.
+
+  ``COMMAND``
+    Arguments given to ``docker run`` after the image, i.e. the command, or
+    the arguments of the image's ``ENTRYPOINT``.  Default: none, the image's
+    own ``ENTRYPOINT``/``CMD``.
+
+  ``EXPECT_OUTPUT``
+    A CMake regular expression.  ``@PLATFORM@``, ``@OS@``, ``@ARCH@``,
+    ``@VARIANT@`` and ``@MACHINE@`` (the platform's ``uname -m``:
+    ``x86_64``, ``aarch64``, ``armv7l``, ...) are replaced first.
+
+  ``PLATFORMS``
+    Default: every platform of the image.
+
+  ``TIMEOUT``
+    Seconds, default 60.  A container still running then is killed.
+
+  ``ENV``
+    ``KEY=VALUE`` pairs set in the container.
+
+  A platform whose binaries this host cannot run (no binfmt_misc handler
+  registered for it) fails with a message saying so, or is reported as
+  skipped when the cache variable ``MULTIARCH_SKIP_UNRUNNABLE`` is ``ON``.
+
+Cache variables
+^^^^^^^^^^^^^^^
+
+``MULTIARCH_BUILDER``
+  Default builder of every image that names none.
+``MULTIARCH_DOCKER_EXECUTABLE``
+  The ``docker`` CLI.  Looked up on ``PATH``; needed at build time only.
+``MULTIARCH_SKIP_UNRUNNABLE``
+  ``OFF`` (default): a smoke test of a platform this host cannot run fails.
+  ``ON``: it is skipped.
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+if(CMAKE_VERSION VERSION_LESS 3.20)
+  message(FATAL_ERROR "MultiArchImage needs CMake 3.20 or newer; this is ${CMAKE_VERSION}.")
+endif()
+
+set(_MULTIARCH_SCRIPT_DIR "${CMAKE_CURRENT_LIST_DIR}/MultiArchImage")
+include("${_MULTIARCH_SCRIPT_DIR}/Common.cmake")
+
+find_program(MULTIARCH_DOCKER_EXECUTABLE docker
+  DOC "Docker CLI used by MultiArchImage at build and test time")
+set(MULTIARCH_BUILDER "" CACHE STRING
+  "Buildx builder for images that name none (empty: buildx's current builder)")
+option(MULTIARCH_SKIP_UNRUNNABLE
+  "Report smoke tests of platforms this host cannot run as skipped instead of failed" OFF)
+
+# The docker CLI may be installed after configuring; fall back to the name
+# so the build step reports it missing with a useful message.
+function(_multiarch_docker out)
+  if(MULTIARCH_DOCKER_EXECUTABLE)
+    set(${out} "${MULTIARCH_DOCKER_EXECUTABLE}" PARENT_SCOPE)
+  else()
+    set(${out} docker PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(_multiarch_fail name msg)
+  message(FATAL_ERROR "add_multiarch_image(${name}): ${msg}")
+endfunction()
+
+function(_multiarch_check_keywords command name unparsed)
+  if(unparsed)
+    list(GET unparsed 0 first)
+    message(FATAL_ERROR "${command}(${name}): unknown argument \"${first}\". "
+      "See the keywords documented in ${CMAKE_CURRENT_FUNCTION_LIST_FILE}.")
+  endif()
+endfunction()
+
+function(_multiarch_check_pairs command name keyword values)
+  foreach(v IN LISTS values)
+    if(NOT v MATCHES "^[A-Za-z_][A-Za-z0-9_.-]*=")
+      message(FATAL_ERROR "${command}(${name}): ${keyword} value \"${v}\" is not "
+        "KEY=VALUE. Write it as ${keyword} MY_KEY=value (the key: letters, digits, _ . -).")
+    endif()
+  endforeach()
+endfunction()
+
+# Writes `set(<var> <bracket-quoted value>)` lines, so that helper scripts
+# receive every value verbatim, whatever characters it holds.
+function(_multiarch_set_line out var value)
+  _multiarch_bracket(quoted "${value}")
+  string(APPEND ${out} "set(${var} ${quoted})\n")
+  set(${out} "${${out}}" PARENT_SCOPE)
+endfunction()
+
+function(_multiarch_ensure_aggregate target comment)
+  if(NOT TARGET ${target})
+    add_custom_target(${target} COMMENT "${comment}")
+  endif()
+endfunction()
+
+function(add_multiarch_image name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg ""
+    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER"
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;DEPENDS")
+  _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
+  if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
+    _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
+  endif()
+  if(TARGET "${name}")
+    _multiarch_fail("${name}" "a target named \"${name}\" already exists; choose another image name.")
+  endif()
+
+  if(NOT DEFINED arg_REPOSITORY OR arg_REPOSITORY STREQUAL "")
+    _multiarch_fail("${name}" "REPOSITORY is required, e.g. REPOSITORY registry.example.com/team/app.")
+  endif()
+  _multiarch_validate_repository("${arg_REPOSITORY}" error)
+  if(error)
+    _multiarch_fail("${name}" "${error}")
+  endif()
+
+  if(NOT arg_PLATFORMS)
+    _multiarch_fail("${name}" "PLATFORMS is required, e.g. PLATFORMS linux/amd64 linux/arm64.")
+  endif()
+  set(platforms "")
+  foreach(p IN LISTS arg_PLATFORMS)
+    _multiarch_normalize_platform("${p}" norm error)
+    if(error)
+      _multiarch_fail("${name}" "${error}")
+    endif()
+    if(norm IN_LIST platforms)
+      _multiarch_fail("${name}" "platform \"${p}\" is declared twice (as ${norm}); list each platform once.")
+    endif()
+    list(APPEND platforms "${norm}")
+  endforeach()
+
+  if(NOT arg_TAGS)
+    if(PROJECT_VERSION STREQUAL "")
+      _multiarch_fail("${name}" "no TAGS given and the project has no VERSION; "
+        "add TAGS <tag>... or project(... VERSION x.y.z).")
+    endif()
+    set(arg_TAGS "${PROJECT_VERSION}")
+  endif()
+  foreach(keyword TAGS PROMOTE_TAGS)
+    set(seen "")
+    foreach(t IN LISTS arg_${keyword})
+      _multiarch_validate_tag("${t}" error)
+      if(error)
+        _multiarch_fail("${name}" "${keyword}: ${error}")
+      endif()
+      if(t IN_LIST seen)
+        _multiarch_fail("${name}" "${keyword}: tag \"${t}\" is listed twice.")
+      endif()
+      list(APPEND seen "${t}")
+    endforeach()
+  endforeach()
+  foreach(t IN LISTS arg_PROMOTE_TAGS)
+    if(t IN_LIST arg_TAGS)
+      _multiarch_fail("${name}" "tag \"${t}\" is in both TAGS and PROMOTE_TAGS; a promote tag must "
+        "only move after the tests passed, so list it in PROMOTE_TAGS only.")
+    endif()
+  endforeach()
+
+  if(NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL "")
+    set(arg_CONTEXT "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_CONTEXT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  string(REGEX REPLACE "(.)/$" "\\1" arg_CONTEXT "${arg_CONTEXT}")
+  cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${arg_CONTEXT}" NORMALIZE context_in_build_tree)
+  if(context_in_build_tree AND NOT EXISTS "${arg_CONTEXT}")
+    file(MAKE_DIRECTORY "${arg_CONTEXT}")
+  endif()
+  if(NOT IS_DIRECTORY "${arg_CONTEXT}")
+    _multiarch_fail("${name}" "CONTEXT \"${arg_CONTEXT}\" is not a directory; "
+      "give the folder that holds the files the Dockerfile copies.")
+  endif()
+
+  if(NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL "")
+    set(arg_DOCKERFILE "${arg_CONTEXT}/Dockerfile")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_DOCKERFILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  if(IS_DIRECTORY "${arg_DOCKERFILE}")
+    _multiarch_fail("${name}" "DOCKERFILE \"${arg_DOCKERFILE}\" is a directory; name the file, "
+      "e.g. DOCKERFILE ${arg_DOCKERFILE}/Dockerfile.")
+  elseif(NOT EXISTS "${arg_DOCKERFILE}")
+    _multiarch_fail("${name}" "DOCKERFILE \"${arg_DOCKERFILE}\" does not exist; create it or "
+      "point DOCKERFILE at the right file.")
+  endif()
+
+  _multiarch_check_pairs(add_multiarch_image "${name}" BUILD_ARGS "${arg_BUILD_ARGS}")
+
+  if(NOT DEFINED arg_BUILDER)
+    set(arg_BUILDER "${MULTIARCH_BUILDER}")
+  endif()
+  if(NOT arg_BUILDER STREQUAL "" AND NOT arg_BUILDER MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    _multiarch_fail("${name}" "BUILDER \"${arg_BUILDER}\" is not a valid builder name "
+      "(letters, digits, _ . -).")
+  endif()
+
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/${name}.multiarch")
+  set(image_json "${CMAKE_CURRENT_BINARY_DIR}/${name}.image.json")
+  set(image_file "${state_dir}/image.cmake")
+  _multiarch_docker(docker)
+
+  set(content "# Generated by add_multiarch_image(${name}); read by the helper scripts.\n")
+  _multiarch_set_line(content MULTIARCH_NAME "${name}")
+  _multiarch_set_line(content MULTIARCH_REPOSITORY "${arg_REPOSITORY}")
+  _multiarch_set_line(content MULTIARCH_PLATFORMS "${platforms}")
+  _multiarch_set_line(content MULTIARCH_TAGS "${arg_TAGS}")
+  _multiarch_set_line(content MULTIARCH_PROMOTE_TAGS "${arg_PROMOTE_TAGS}")
+  _multiarch_set_line(content MULTIARCH_DOCKERFILE "${arg_DOCKERFILE}")
+  _multiarch_set_line(content MULTIARCH_CONTEXT "${arg_CONTEXT}")
+  _multiarch_set_line(content MULTIARCH_BUILD_ARGS "${arg_BUILD_ARGS}")
+  _multiarch_set_line(content MULTIARCH_BUILDER "${arg_BUILDER}")
+  _multiarch_set_line(content MULTIARCH_IMAGE_JSON "${image_json}")
+  _multiarch_set_line(content MULTIARCH_STATE_DIR "${state_dir}")
+  _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
+  _multiarch_set_line(content MULTIARCH_BUILD_TARGET "${name}")
+  _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
+  _multiarch_write_if_changed("${image_file}" "${content}")
+
+  add_custom_target(${name}
+    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
+            -P "${_MULTIARCH_SCRIPT_DIR}/BuildImage.cmake"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platforms})"
+    USES_TERMINAL VERBATIM)
+  if(arg_DEPENDS)
+    # Targets become target-level dependencies; files are checked for existence at build time.
+    foreach(dep IN LISTS arg_DEPENDS)
+      if(TARGET "${dep}")
+        add_dependencies(${name} "${dep}")
+      else()
+        set_property(TARGET ${name} APPEND PROPERTY MULTIARCH_PENDING_DEPENDS "${dep}")
+      endif()
+    endforeach()
+  endif()
+  set_target_properties(${name} PROPERTIES
+    MULTIARCH_REPOSITORY "${arg_REPOSITORY}"
+    MULTIARCH_PLATFORMS "${platforms}"
+    MULTIARCH_TAGS "${arg_TAGS}"
+    MULTIARCH_PROMOTE_TAGS "${arg_PROMOTE_TAGS}"
+    MULTIARCH_IMAGE_JSON "${image_json}"
+    MULTIARCH_REQUIRED_RESULTS "")
+  _multiarch_link_builder(${name} "${arg_BUILDER}")
+  # File dependencies may be produced by targets declared later: resolve them
+  # as target names at the end of the directory.
+  cmake_language(EVAL CODE "
+    cmake_language(DEFER CALL _multiarch_resolve_depends [[${name}]])")
+
+  _multiarch_ensure_aggregate(image "Building and pushing every multi-platform image")
+  add_dependencies(image ${name})
+
+  # Promotion reads the list of required test results when the build system
+  # is generated, so smoke tests declared after the image count too.
+  set(promote_file "${state_dir}/promote.cmake")
+  file(GENERATE OUTPUT "${promote_file}" CONTENT
+"include([==[${image_file}]==])
+set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]==])
+")
+  add_custom_target(${name}-promote
+    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_PROMOTE_FILE=${promote_file}"
+            -P "${_MULTIARCH_SCRIPT_DIR}/Promote.cmake"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    COMMENT "Promoting ${arg_REPOSITORY} to ${arg_PROMOTE_TAGS}"
+    USES_TERMINAL VERBATIM)
+  _multiarch_ensure_aggregate(image-promote "Promoting every multi-platform image whose tests passed")
+  add_dependencies(image-promote ${name}-promote)
+endfunction()
+
+function(_multiarch_resolve_depends name)
+  get_target_property(pending ${name} MULTIARCH_PENDING_DEPENDS)
+  if(NOT pending)
+    return()
+  endif()
+  foreach(dep IN LISTS pending)
+    if(TARGET "${dep}")
+      add_dependencies(${name} "${dep}")
+    else()
+      cmake_path(ABSOLUTE_PATH dep BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      if(NOT EXISTS "${dep}")
+        message(FATAL_ERROR "add_multiarch_image(${name}): DEPENDS \"${dep}\" is neither a target "
+          "nor an existing file; name a target of this project or a file.")
+      endif()
+    endif()
+  endforeach()
+endfunction()
+
+function(_multiarch_link_builder image builder)
+  if(builder STREQUAL "")
+    return()
+  endif()
+  if(TARGET multiarch-builder-${builder})
+    add_dependencies(${image} multiarch-builder-${builder})
+  else()
+    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_IMAGES_OF_BUILDER_${builder} ${image})
+  endif()
+endfunction()
+
+function(add_multiarch_builder name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRIVER;BUILDKITD_CONFIG" "DRIVER_OPTS")
+  _multiarch_check_keywords(add_multiarch_builder "${name}" "${arg_UNPARSED_ARGUMENTS}")
+  if(NOT name MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    message(FATAL_ERROR "add_multiarch_builder(${name}): \"${name}\" is not a valid builder name "
+      "(letters, digits, _ . -).")
+  endif()
+  if(TARGET multiarch-builder-${name})
+    message(FATAL_ERROR "add_multiarch_builder(${name}): builder \"${name}\" is declared twice.")
+  endif()
+  if(NOT DEFINED arg_DRIVER)
+    message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER is required, e.g. DRIVER docker-container.")
+  endif()
+  if(NOT arg_DRIVER STREQUAL "docker-container")
+    message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER \"${arg_DRIVER}\" is not supported; "
+      "use DRIVER docker-container.")
+  endif()
+  _multiarch_check_pairs(add_multiarch_builder "${name}" DRIVER_OPTS "${arg_DRIVER_OPTS}")
+  if(DEFINED arg_BUILDKITD_CONFIG)
+    cmake_path(ABSOLUTE_PATH arg_BUILDKITD_CONFIG BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${arg_BUILDKITD_CONFIG}" OR IS_DIRECTORY "${arg_BUILDKITD_CONFIG}")
+      message(FATAL_ERROR "add_multiarch_builder(${name}): BUILDKITD_CONFIG \"${arg_BUILDKITD_CONFIG}\" "
+        "is not a file; give the path of a buildkitd.toml.")
+    endif()
+  endif()
+
+  _multiarch_docker(docker)
+  set(builder_file "${CMAKE_BINARY_DIR}/multiarch-builders/${name}.cmake")
+  set(content "# Generated by add_multiarch_builder(${name}).\n")
+  _multiarch_set_line(content MULTIARCH_BUILDER_NAME "${name}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER "${arg_DRIVER}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER_OPTS "${arg_DRIVER_OPTS}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_CONFIG "${arg_BUILDKITD_CONFIG}")
+  _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
+  _multiarch_write_if_changed("${builder_file}" "${content}")
+
+  add_custom_target(multiarch-builder-${name}
+    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
+            -P "${_MULTIARCH_SCRIPT_DIR}/EnsureBuilder.cmake"
+    COMMENT "Ensuring Buildx builder ${name}"
+    USES_TERMINAL VERBATIM)
+  get_property(images GLOBAL PROPERTY _MULTIARCH_IMAGES_OF_BUILDER_${name})
+  foreach(image IN LISTS images)
+    add_dependencies(${image} multiarch-builder-${name})
+  endforeach()
+endfunction()
+
+function(add_multiarch_smoke_test image)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXPECT_OUTPUT;TIMEOUT" "COMMAND;PLATFORMS;ENV")
+  _multiarch_check_keywords(add_multiarch_smoke_test "${image}" "${arg_UNPARSED_ARGUMENTS}")
+  if(NOT TARGET "${image}")
+    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): no image \"${image}\"; "
+      "call add_multiarch_image(${image} ...) first.")
+  endif()
+  get_target_property(image_platforms ${image} MULTIARCH_PLATFORMS)
+  if(image_platforms STREQUAL "image_platforms-NOTFOUND")
+    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): target \"${image}\" is not an image "
+      "declared with add_multiarch_image.")
+  endif()
+  if(NOT DEFINED arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+  if(NOT arg_TIMEOUT MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): TIMEOUT \"${arg_TIMEOUT}\" is not a "
+      "positive whole number of seconds.")
+  endif()
+  _multiarch_check_pairs(add_multiarch_smoke_test "${image}" ENV "${arg_ENV}")
+  if(DEFINED arg_EXPECT_OUTPUT)
+    # Catch a broken regular expression now rather than in every test.
+    string(REGEX MATCH "${arg_EXPECT_OUTPUT}" _probe "")
+  endif()
+
+  set(platforms "")
+  if(NOT arg_PLATFORMS)
+    set(platforms "${image_platforms}")
+  endif()
+  foreach(p IN LISTS arg_PLATFORMS)
+    _multiarch_normalize_platform("${p}" norm error)
+    if(error)
+      message(FATAL_ERROR "add_multiarch_smoke_test(${image}): ${error}")
+    endif()
+    if(NOT norm IN_LIST image_platforms)
+      message(FATAL_ERROR "add_multiarch_smoke_test(${image}): platform \"${p}\" is not a platform "
+        "of the image (${image_platforms}).")
+    endif()
+    list(APPEND platforms "${norm}")
+  endforeach()
+
+  get_target_property(image_json ${image} MULTIARCH_IMAGE_JSON)
+  get_target_property(repository ${image} MULTIARCH_REPOSITORY)
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/${image}.multiarch")
+  _multiarch_docker(docker)
+  get_property(count GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image})
+  if(NOT count)
+    set(count 0)
+  endif()
+  math(EXPR count "${count} + 1")
+  set_property(GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image} ${count})
+
+  foreach(platform IN LISTS platforms)
+    _multiarch_platform_parts("${platform}" os arch variant)
+    string(REPLACE "/" "-" slug "${platform}")
+    set(result_file "${state_dir}/results/smoke${count}-${slug}.digest")
+    set(test_file "${state_dir}/smoke${count}-${slug}.cmake")
+    set(content "# Generated by add_multiarch_smoke_test(${image}).\n")
+    _multiarch_set_line(content MULTIARCH_NAME "${image}")
+    _multiarch_set_line(content MULTIARCH_REPOSITORY "${repository}")
+    _multiarch_set_line(content MULTIARCH_IMAGE_JSON "${image_json}")
+    _multiarch_set_line(content MULTIARCH_PLATFORM "${platform}")
+    _multiarch_set_line(content MULTIARCH_COMMAND "${arg_COMMAND}")
+    _multiarch_set_line(content MULTIARCH_EXPECT_OUTPUT "${arg_EXPECT_OUTPUT}")
+    _multiarch_set_line(content MULTIARCH_TIMEOUT "${arg_TIMEOUT}")
+    _multiarch_set_line(content MULTIARCH_ENV "${arg_ENV}")
+    _multiarch_set_line(content MULTIARCH_RESULT_FILE "${result_file}")
+    _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
+    _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
+    _multiarch_write_if_changed("${test_file}" "${content}")
+
+    set(test_name "${image}[${platform}]")
+    if(count GREATER 1)
+      set(test_name "${image}[${platform}]#${count}")
+    endif()
+    add_test(NAME "${test_name}"
+      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_TEST_FILE=${test_file}"
+              -P "${_MULTIARCH_SCRIPT_DIR}/SmokeTest.cmake")
+    # The test's own TIMEOUT kills the container; CTest's is a backstop
+    # that also covers pulling the image.
+    math(EXPR ctest_timeout "${arg_TIMEOUT} + 300")
+    set_tests_properties("${test_name}" PROPERTIES
+      LABELS "multiarch;${arch}${variant}"
+      TIMEOUT ${ctest_timeout}
+      SKIP_REGULAR_EXPRESSION "MULTIARCH-SKIPPED:")
+    set_property(TARGET ${image} APPEND PROPERTY MULTIARCH_REQUIRED_RESULTS
+      "${platform}|${test_name}|${result_file}")
+  endforeach()
+endfunction()
+
+# Toolchain files for Debian's cross compilers, one per platform:
+# ${MULTIARCH_TOOLCHAIN_DIR}/linux-arm64.cmake and so on.
+set(MULTIARCH_TOOLCHAIN_DIR "${_MULTIARCH_SCRIPT_DIR}/toolchains")

@@ -1,0 +1,134 @@
+# Builds one image declared by add_multiarch_image, pushes it by digest,
+# verifies the index in the registry, then tags it and writes
+# <name>.image.json.  Run by the <name> target; by hand:
+#
+#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake -P BuildImage.cmake
+#
+# No tag is set before the registry has been read back and found to hold
+# exactly the declared platforms.
+
+cmake_minimum_required(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+if(NOT MULTIARCH_IMAGE_FILE OR NOT EXISTS "${MULTIARCH_IMAGE_FILE}")
+  _multiarch_die("BuildImage.cmake needs -DMULTIARCH_IMAGE_FILE=<file written by add_multiarch_image>.")
+endif()
+include("${MULTIARCH_IMAGE_FILE}")
+include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
+
+set(docker "${MULTIARCH_DOCKER}")
+set(name "${MULTIARCH_NAME}")
+set(repo "${MULTIARCH_REPOSITORY}")
+
+# 1. Preconditions, before a byte is sent.
+if(NOT EXISTS "${MULTIARCH_DOCKERFILE}" OR IS_DIRECTORY "${MULTIARCH_DOCKERFILE}")
+  _multiarch_die("image ${name}: Dockerfile \"${MULTIARCH_DOCKERFILE}\" is missing or not a file; "
+    "restore it or change DOCKERFILE and re-run CMake.")
+endif()
+if(NOT IS_DIRECTORY "${MULTIARCH_CONTEXT}")
+  _multiarch_die("image ${name}: build context \"${MULTIARCH_CONTEXT}\" is not a directory; "
+    "restore it or change CONTEXT and re-run CMake.")
+endif()
+_multiarch_require_buildx("${docker}")
+_multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" builder supported)
+set(missing "")
+foreach(p IN LISTS MULTIARCH_PLATFORMS)
+  if(NOT p IN_LIST supported)
+    list(APPEND missing "${p}")
+  endif()
+endforeach()
+if(missing)
+  string(JOIN ", " missing_text ${missing})
+  string(JOIN ", " supported_text ${supported})
+  _multiarch_die("image ${name}: builder \"${builder}\" cannot build ${missing_text}. "
+    "It supports: ${supported_text}. Fix: register QEMU emulators on the builder's host "
+    "(e.g. apt install qemu-user-static binfmt-support, then recreate the builder), use a builder "
+    "with a node for that platform (add_multiarch_builder, or MULTIARCH_BUILDER / BUILDER), "
+    "or remove the platform from PLATFORMS. Nothing was pushed.")
+endif()
+
+# 2. Build and push the index by digest only: no tag moves yet.
+file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
+set(metadata "${MULTIARCH_STATE_DIR}/metadata.json")
+file(REMOVE "${metadata}")
+string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
+set(cmd "${docker}" buildx build
+  --builder "${builder}"
+  --platform "${platform_list}"
+  --file "${MULTIARCH_DOCKERFILE}"
+  --output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true"
+  --metadata-file "${metadata}")
+foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+  list(APPEND cmd --build-arg "${a}")
+endforeach()
+list(APPEND cmd "${MULTIARCH_CONTEXT}")
+message(STATUS "multiarch: building ${repo} for ${platform_list} on builder ${builder}")
+# Output is not captured: buildx's progress reaches the user as it runs.
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  _multiarch_die("image ${name}: docker buildx build failed (exit ${rc}); see its output above. "
+    "No tag was set.")
+endif()
+file(READ "${metadata}" meta)
+string(JSON digest ERROR_VARIABLE err GET "${meta}" containerimage.digest)
+if(err OR NOT digest MATCHES "^sha256:[0-9a-f]+$")
+  _multiarch_die("image ${name}: buildx wrote no index digest to ${metadata}; no tag was set.")
+endif()
+
+# 3. Read the index back and compare its platforms with the declared ones.
+_multiarch_read_index("${docker}" "${builder}" "${repo}@${digest}" index)
+_multiarch_index_platforms("${index}" pushed)
+set(pushed_platforms "")
+foreach(entry IN LISTS pushed)
+  string(REGEX REPLACE "=.*" "" p "${entry}")
+  list(APPEND pushed_platforms "${p}")
+endforeach()
+set(expected "${MULTIARCH_PLATFORMS}")
+list(SORT expected)
+set(actual "${pushed_platforms}")
+list(SORT actual)
+if(NOT expected STREQUAL actual)
+  string(JOIN ", " e ${expected})
+  string(JOIN ", " a ${actual})
+  _multiarch_die("image ${name}: the registry holds ${repo}@${digest} with platforms [${a}], "
+    "but [${e}] were declared. No tag was set.")
+endif()
+
+# 4. Tag the verified index, check each tag resolves to it, record it.
+set(cmd "${docker}" buildx imagetools create --builder "${builder}")
+foreach(t IN LISTS MULTIARCH_TAGS)
+  list(APPEND cmd --tag "${repo}:${t}")
+endforeach()
+_multiarch_capture(tag ${cmd} "${repo}@${digest}")
+if(NOT tag_rc EQUAL 0)
+  _multiarch_die("image ${name}: tagging ${repo}@${digest} failed: ${tag_err}")
+endif()
+foreach(t IN LISTS MULTIARCH_TAGS)
+  _multiarch_read_index("${docker}" "${builder}" "${repo}:${t}" tagged)
+  string(SHA256 tagged_digest "${tagged}")
+  if(NOT "sha256:${tagged_digest}" STREQUAL digest)
+    _multiarch_die("image ${name}: after tagging, ${repo}:${t} points at sha256:${tagged_digest}, "
+      "not at the pushed ${digest}. Another push may have raced this one; build again.")
+  endif()
+endforeach()
+
+set(json "{}")
+string(JSON json SET "${json}" repository "\"${repo}\"")
+set(tags_json "[]")
+set(i 0)
+foreach(t IN LISTS MULTIARCH_TAGS)
+  string(JSON tags_json SET "${tags_json}" ${i} "\"${t}\"")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(JSON json SET "${json}" tags "${tags_json}")
+string(JSON json SET "${json}" digest "\"${digest}\"")
+set(platforms_json "{}")
+foreach(entry IN LISTS pushed)
+  string(REGEX MATCH "^([^=]+)=(.+)$" _ "${entry}")
+  string(JSON platforms_json SET "${platforms_json}" "${CMAKE_MATCH_1}" "\"${CMAKE_MATCH_2}\"")
+endforeach()
+string(JSON json SET "${json}" platforms "${platforms_json}")
+file(WRITE "${MULTIARCH_IMAGE_JSON}.tmp" "${json}\n")
+file(RENAME "${MULTIARCH_IMAGE_JSON}.tmp" "${MULTIARCH_IMAGE_JSON}")
+string(JOIN ", " tag_text ${MULTIARCH_TAGS})
+message(STATUS "multiarch: pushed ${repo}@${digest} (${platform_list}) as ${tag_text}; "
+  "recorded in ${MULTIARCH_IMAGE_JSON}")

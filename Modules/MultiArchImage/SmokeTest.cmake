@@ -1,0 +1,116 @@
+# One smoke test of add_multiarch_smoke_test: starts one platform's variant
+# of the pushed image, by the digest of that platform's own manifest as
+# recorded in <name>.image.json, and checks exit code and output.  Run by
+# CTest; by hand:
+#
+#   cmake -DMULTIARCH_TEST_FILE=<build>/<name>.multiarch/smoke1-linux-arm64.cmake -P SmokeTest.cmake
+#
+# On a pass it records the tested index digest for promotion.
+
+cmake_minimum_required(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+if(NOT MULTIARCH_TEST_FILE OR NOT EXISTS "${MULTIARCH_TEST_FILE}")
+  _multiarch_die("SmokeTest.cmake needs -DMULTIARCH_TEST_FILE=<file written by add_multiarch_smoke_test>.")
+endif()
+include("${MULTIARCH_TEST_FILE}")
+set(docker "${MULTIARCH_DOCKER}")
+set(platform "${MULTIARCH_PLATFORM}")
+set(name "${MULTIARCH_NAME}")
+file(REMOVE "${MULTIARCH_RESULT_FILE}")
+
+if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
+  _multiarch_die("image ${name} has not been built yet (no ${MULTIARCH_IMAGE_JSON}). "
+    "Build it first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
+endif()
+file(READ "${MULTIARCH_IMAGE_JSON}" image)
+string(JSON index_digest GET "${image}" digest)
+string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
+if(err)
+  _multiarch_die("${MULTIARCH_IMAGE_JSON} records no ${platform} variant of ${name}; "
+    "rebuild it: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
+endif()
+set(ref "${MULTIARCH_REPOSITORY}@${manifest}")
+
+# A foreign platform runs only through a binfmt_misc handler (QEMU).
+_multiarch_platform_parts("${platform}" os arch variant)
+_multiarch_machine("${platform}" machine qemu)
+_multiarch_host_arch(host_arch)
+if(NOT arch STREQUAL host_arch AND NOT (host_arch STREQUAL "amd64" AND arch STREQUAL "386"))
+  set(handler "/proc/sys/fs/binfmt_misc/qemu-${qemu}")
+  set(runnable FALSE)
+  if(EXISTS "${handler}")
+    file(STRINGS "${handler}" state LIMIT_COUNT 1)
+    if(state STREQUAL "enabled")
+      set(runnable TRUE)
+    endif()
+  endif()
+  if(NOT runnable)
+    set(why "this ${host_arch} host cannot run ${platform} binaries: no enabled binfmt_misc "
+      "handler ${handler}. Fix: apt install qemu-user-static binfmt-support && update-binfmts --enable "
+      "qemu-${qemu}, or run this test on a ${arch} machine")
+    if(MULTIARCH_SKIP_UNRUNNABLE)
+      string(JOIN "" why ${why})
+      message("MULTIARCH-SKIPPED: ${name}[${platform}]: ${why} (skipped: MULTIARCH_SKIP_UNRUNNABLE is ON).")
+      return()
+    endif()
+    _multiarch_die("${name}[${platform}]: " ${why} "; or set -DMULTIARCH_SKIP_UNRUNNABLE=ON to skip it.")
+  endif()
+endif()
+
+_multiarch_capture(pull "${docker}" pull --quiet --platform "${platform}" "${ref}")
+if(NOT pull_rc EQUAL 0)
+  _multiarch_die("${name}[${platform}]: cannot pull ${ref}: ${pull_err}")
+endif()
+
+string(RANDOM LENGTH 12 ALPHABET "abcdefghijklmnopqrstuvwxyz0123456789" suffix)
+set(container "multiarch-smoke-${suffix}")
+set(cmd "${docker}" run --rm --name "${container}" --platform "${platform}")
+foreach(e IN LISTS MULTIARCH_ENV)
+  list(APPEND cmd --env "${e}")
+endforeach()
+list(APPEND cmd "${ref}" ${MULTIARCH_COMMAND})
+execute_process(COMMAND ${cmd} TIMEOUT ${MULTIARCH_TIMEOUT}
+  OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE rc)
+set(timed_out FALSE)
+if(NOT rc MATCHES "^[0-9]+$")
+  set(timed_out TRUE)
+  execute_process(COMMAND "${docker}" rm --force "${container}" OUTPUT_QUIET ERROR_QUIET)
+endif()
+message("${output}")
+
+set(expect "${MULTIARCH_EXPECT_OUTPUT}")
+foreach(pair "PLATFORM=${platform}" "OS=${os}" "ARCH=${arch}" "VARIANT=${variant}" "MACHINE=${machine}")
+  string(REGEX MATCH "^([A-Z]+)=(.*)$" _ "${pair}")
+  string(REPLACE "@${CMAKE_MATCH_1}@" "${CMAKE_MATCH_2}" expect "${expect}")
+endforeach()
+
+set(problem "")
+if(timed_out)
+  set(problem "did not finish within ${MULTIARCH_TIMEOUT} s (${rc}); the container was killed")
+elseif(NOT rc EQUAL 0)
+  set(problem "exited with code ${rc}")
+elseif(NOT expect STREQUAL "" AND NOT output MATCHES "${expect}")
+  set(problem "exited 0 but its output does not match \"${expect}\"")
+endif()
+if(problem)
+  string(REGEX MATCHALL "[^\n]*\n|[^\n]+$" lines "${output}")
+  list(LENGTH lines n)
+  if(n GREATER 15)
+    math(EXPR first "${n} - 15")
+    list(SUBLIST lines ${first} 15 lines)
+  endif()
+  string(JOIN "" tail ${lines})
+  set(hint "")
+  if(output MATCHES "exec format error")
+    set(hint "\nHint: \"exec format error\" means a binary for another CPU, or no QEMU handler for "
+      "${platform} on this host (check /proc/sys/fs/binfmt_misc/qemu-${qemu}; install "
+      "qemu-user-static and binfmt-support).")
+    string(JOIN "" hint ${hint})
+  endif()
+  _multiarch_die("${name}[${platform}] FAILED: ${ref} ${problem}.\n"
+    "Output (last lines):\n${tail}${hint}")
+endif()
+get_filename_component(dir "${MULTIARCH_RESULT_FILE}" DIRECTORY)
+file(MAKE_DIRECTORY "${dir}")
+file(WRITE "${MULTIARCH_RESULT_FILE}" "${index_digest}")
+message(STATUS "${name}[${platform}] passed: ${ref}")

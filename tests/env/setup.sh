@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Prepares this machine for MultiArchImage's main job and test suite:
+# packages, QEMU handlers, buildx, buildkitd, a local registry, a BuildKit
+# image and builder that work offline, and a multi-platform base image.
+#
+# Idempotent: every step first checks whether its result is already there
+# (at the pinned version) and says "skip" if so.  A step that fails stops
+# the script and names itself.
+#
+# Environment (all optional):
+#   MULTIARCH_STATE_DIR   where registry data and build scratch live
+#                         (default /var/lib/multiarch-test, outside the repo)
+#   MULTIARCH_REGISTRY    host:port of the local registry (127.0.0.1:5000)
+#   MULTIARCH_BUILDER     name of the docker-container builder (multiarch)
+set -euo pipefail
+
+BUILDX_VERSION=v0.36.1
+BUILDKIT_VERSION=v0.32.2
+STATE_DIR=${MULTIARCH_STATE_DIR:-/var/lib/multiarch-test}
+REGISTRY=${MULTIARCH_REGISTRY:-127.0.0.1:5000}
+BUILDER=${MULTIARCH_BUILDER:-multiarch}
+BUILDKIT_IMAGE=multiarch/buildkit:${BUILDKIT_VERSION}
+BASE_IMAGE=${REGISTRY}/multiarch/busybox:1
+PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
+export PATH=/usr/local/go/bin:/usr/local/bin:/usr/sbin:/sbin:$PATH
+export DEBIAN_FRONTEND=noninteractive
+
+STEP=""
+trap 'rc=$?; if [ $rc -ne 0 ]; then echo "setup: step \"$STEP\" failed (exit $rc); see the output above" >&2; fi' EXIT
+step() { STEP=$1; echo "== setup: $1"; }
+skip() { echo "   skip: $*"; }
+did()  { echo "   done: $*"; }
+die()  { echo "setup: step \"$STEP\": $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || { STEP=preflight; die "must run as root (apt, binfmt_misc, registry)"; }
+mkdir -p "$STATE_DIR"
+
+# --- apt ---------------------------------------------------------------------
+step "apt packages"
+PKGS=(cmake ninja-build jq curl qemu-user-static binfmt-support docker-registry
+      apache2-utils runc g++-aarch64-linux-gnu g++-arm-linux-gnueabihf)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  skip "all of ${PKGS[*]} installed"
+else
+  apt-get update -qq || die "apt-get update failed (is Debian's mirror reachable?)"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+  did "installed ${missing[*]}"
+fi
+
+# --- binfmt_misc / QEMU --------------------------------------------------------
+step "binfmt_misc and QEMU handlers"
+if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc \
+    || die "cannot mount binfmt_misc at /proc/sys/fs/binfmt_misc (needs a kernel with CONFIG_BINFMT_MISC and root)"
+  did "mounted binfmt_misc"
+fi
+need_enable=0
+for h in qemu-aarch64 qemu-arm; do
+  f=/proc/sys/fs/binfmt_misc/$h
+  if [ ! -e "$f" ] || ! grep -q '^enabled' "$f"; then need_enable=1; fi
+done
+if [ $need_enable = 1 ]; then
+  update-binfmts --enable >/dev/null 2>&1 || true
+  for h in qemu-aarch64 qemu-arm; do
+    [ -e /proc/sys/fs/binfmt_misc/$h ] || update-binfmts --enable "$h" \
+      || die "cannot register the $h handler (qemu-user-static installed?)"
+    grep -q '^enabled' /proc/sys/fs/binfmt_misc/$h || echo 1 > /proc/sys/fs/binfmt_misc/$h
+  done
+  did "enabled QEMU handlers"
+else
+  skip "qemu-aarch64 and qemu-arm handlers enabled"
+fi
+for h in qemu-aarch64 qemu-arm; do
+  grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/$h \
+    || die "$h is registered without the F flag; containers cannot use it (reinstall qemu-user-static)"
+done
+
+# --- buildx ----------------------------------------------------------------------
+step "buildx $BUILDX_VERSION"
+if docker buildx version 2>/dev/null | grep -q " $BUILDX_VERSION "; then
+  skip "$(docker buildx version)"
+else
+  GOBIN="$STATE_DIR/gobin" CGO_ENABLED=0 go install -trimpath \
+    -ldflags "-s -w -X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \
+    "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION" \
+    || die "go install github.com/docker/buildx@$BUILDX_VERSION failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
+  install -D -m 0755 "$STATE_DIR/gobin/buildx" "$PLUGIN_DIR/docker-buildx"
+  did "$(docker buildx version)"
+fi
+
+# --- buildkitd / buildctl -------------------------------------------------------------
+step "buildkitd and buildctl $BUILDKIT_VERSION"
+if buildkitd --version 2>/dev/null | grep -q " $BUILDKIT_VERSION " \
+   && buildctl --version 2>/dev/null | grep -q " $BUILDKIT_VERSION "; then
+  skip "$(buildkitd --version)"
+else
+  dir=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | jq -r .Dir) \
+    || die "go mod download github.com/moby/buildkit@$BUILDKIT_VERSION failed (Go module proxy reachable?)"
+  src="$STATE_DIR/src/buildkit-$BUILDKIT_VERSION"
+  rm -rf "$src"; mkdir -p "$(dirname "$src")"; cp -r "$dir" "$src"; chmod -R u+w "$src"
+  for cmd in buildkitd buildctl; do
+    (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+       -tags "osusergo netgo static_build seccomp" \
+       -ldflags "-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" \
+       -o "$STATE_DIR/gobin/$cmd" "./cmd/$cmd") || die "go build ./cmd/$cmd failed"
+    install -m 0755 "$STATE_DIR/gobin/$cmd" "/usr/local/bin/$cmd"
+  done
+  did "$(buildkitd --version)"
+fi
+
+# --- registry -------------------------------------------------------------------------
+step "registry on $REGISTRY"
+registry_up() { curl -fs -o /dev/null --max-time 2 "http://$REGISTRY/v2/"; }
+if registry_up; then
+  skip "a registry answers at http://$REGISTRY/v2/"
+else
+  mkdir -p "$STATE_DIR/registry/data"
+  cat > "$STATE_DIR/registry/config.yml" <<YML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $STATE_DIR/registry/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+YML
+  setsid nohup docker-registry serve "$STATE_DIR/registry/config.yml" \
+    >"$STATE_DIR/registry/registry.log" 2>&1 < /dev/null &
+  for _ in $(seq 50); do registry_up && break; sleep 0.2; done
+  registry_up || die "docker-registry did not answer at http://$REGISTRY/v2/; see $STATE_DIR/registry/registry.log"
+  did "started docker-registry (data in $STATE_DIR/registry/data, log in $STATE_DIR/registry/registry.log)"
+fi
+
+# --- BuildKit image for the docker-container driver ----------------------------------------
+step "local BuildKit image $BUILDKIT_IMAGE"
+if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then
+  skip "image $BUILDKIT_IMAGE present"
+else
+  ctx="$STATE_DIR/buildkit-image"
+  rm -rf "$ctx"; mkdir -p "$ctx/root/usr/bin" "$ctx/root/etc" "$ctx/root/tmp" "$ctx/root/var/lib/buildkit"
+  cp /usr/local/bin/buildkitd /usr/local/bin/buildctl "$(command -v runc)" "$ctx/root/usr/bin/"
+  # runc links dynamically (libseccomp, libc): copy what ldd names.
+  for lib in $(ldd "$(command -v runc)" | grep -o '/[^ ]*'); do
+    mkdir -p "$ctx/root$(dirname "$lib")"; cp -L "$lib" "$ctx/root$lib"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$ctx/root/etc/passwd"
+  echo 'root:x:0:' > "$ctx/root/etc/group"
+  cat > "$ctx/Dockerfile" <<'DF'
+FROM scratch
+COPY root/ /
+ENV PATH=/usr/bin:/bin
+VOLUME /var/lib/buildkit
+ENTRYPOINT ["buildkitd"]
+DF
+  DOCKER_BUILDKIT=0 docker build -q -t "$BUILDKIT_IMAGE" "$ctx" >/dev/null \
+    || die "docker build of $BUILDKIT_IMAGE failed"
+  did "built $BUILDKIT_IMAGE"
+fi
+
+# --- builder ------------------------------------------------------------------------------
+# The docker-container driver always starts BuildKit as a privileged
+# container.  Where the engine cannot do that (e.g. Docker 20.10 inside a
+# sandbox whose capability bounding set lacks CAP_SYS_RESOURCE: "unable to
+# apply caps"), BuildKit runs natively and the builder uses the remote driver.
+step "buildx builder $BUILDER"
+BUILDKIT_SOCK=/run/multiarch-buildkit/buildkitd.sock
+builder_ok() {
+  local out; out=$(docker buildx inspect --bootstrap "$BUILDER" 2>/dev/null) || return 1
+  for p in linux/amd64 linux/arm64 linux/arm/v7; do
+    grep -E '^Platforms:' <<<"$out" | grep -q "$p" || return 1
+  done
+}
+buildkitd_up() { buildctl --addr "unix://$BUILDKIT_SOCK" debug workers >/dev/null 2>&1; }
+if docker run --rm --privileged --entrypoint buildctl "$BUILDKIT_IMAGE" --version >/dev/null 2>&1; then
+  driver=docker-container
+else
+  driver=remote
+  echo "   this engine cannot start privileged containers; using a native buildkitd and the remote driver"
+  if buildkitd_up; then
+    skip "buildkitd answers on $BUILDKIT_SOCK"
+  else
+    mkdir -p "$(dirname "$BUILDKIT_SOCK")" "$STATE_DIR/buildkitd"
+    setsid nohup buildkitd --root "$STATE_DIR/buildkitd/root" --addr "unix://$BUILDKIT_SOCK" \
+      --oci-worker=true --containerd-worker=false \
+      --otel-socket-path "$STATE_DIR/buildkitd/otel.sock" \
+      >"$STATE_DIR/buildkitd/buildkitd.log" 2>&1 </dev/null &
+    for _ in $(seq 100); do buildkitd_up && break; sleep 0.2; done
+    buildkitd_up || die "buildkitd did not start; see $STATE_DIR/buildkitd/buildkitd.log"
+    did "started buildkitd on $BUILDKIT_SOCK (log $STATE_DIR/buildkitd/buildkitd.log)"
+  fi
+fi
+if builder_ok && docker buildx inspect "$BUILDER" | grep -q "^Driver: *$driver\$"; then
+  skip "builder $BUILDER ($driver) runs and builds linux/amd64, linux/arm64, linux/arm/v7"
+else
+  docker buildx rm -f "$BUILDER" >/dev/null 2>&1 || true
+  if [ $driver = docker-container ]; then
+    docker buildx create --name "$BUILDER" --driver docker-container \
+      --driver-opt "image=$BUILDKIT_IMAGE" --driver-opt network=host --bootstrap >/dev/null \
+      || die "docker buildx create --name $BUILDER --driver docker-container failed"
+  else
+    docker buildx create --name "$BUILDER" --driver remote "unix://$BUILDKIT_SOCK" --bootstrap >/dev/null \
+      || die "docker buildx create --name $BUILDER --driver remote failed"
+  fi
+  builder_ok || die "builder $BUILDER cannot build linux/amd64, linux/arm64 and linux/arm/v7: $(docker buildx inspect "$BUILDER" | grep Platforms)"
+  did "created builder $BUILDER ($driver)"
+fi
+
+# --- multi-platform base image --------------------------------------------------------------
+step "base image $BASE_IMAGE"
+if curl -fs -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' \
+     "http://$REGISTRY/v2/multiarch/busybox/manifests/1"; then
+  skip "$BASE_IMAGE in the registry"
+else
+  ctx="$STATE_DIR/busybox-image"
+  rm -rf "$ctx"; mkdir -p "$ctx/debs"
+  added=0
+  for a in arm64 armhf; do
+    dpkg --print-foreign-architectures | grep -qx "$a" || { dpkg --add-architecture "$a"; added=1; }
+  done
+  # A mirror mid-sync can fail one list (e.g. security's armhf); the
+  # download below says so if what it needs is really missing.
+  [ $added = 0 ] || apt-get update -qq || echo "   warning: apt-get update reported errors; trying anyway"
+  (cd "$ctx/debs" && apt-get download -qq busybox-static:amd64 busybox-static:arm64 busybox-static:armhf) \
+    || die "apt-get download busybox-static for amd64, arm64, armhf failed"
+  for pair in amd64:amd64 arm64:arm64 armhf:armv7; do
+    deb=${pair%%:*}; dst=${pair##*:}
+    mkdir -p "$ctx/x" "$ctx/$dst"
+    dpkg-deb -x "$ctx"/debs/busybox-static_*_"$deb".deb "$ctx/x/$deb"
+    cp "$ctx/x/$deb/bin/busybox" "$ctx/$dst/busybox"
+  done
+  cat > "$ctx/Dockerfile" <<'DF'
+FROM scratch
+ARG TARGETARCH
+ARG TARGETVARIANT
+COPY ${TARGETARCH}${TARGETVARIANT}/busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["sh"]
+DF
+  docker buildx build --builder "$BUILDER" --progress plain \
+    --platform linux/amd64,linux/arm64,linux/arm/v7 --provenance=false \
+    -t "$BASE_IMAGE" --push "$ctx" || die "building $BASE_IMAGE failed"
+  did "pushed $BASE_IMAGE for linux/amd64, linux/arm64, linux/arm/v7"
+fi
+
+STEP=""
+echo "== setup: ready (registry http://$REGISTRY, builder $BUILDER, base image $BASE_IMAGE)"
