@@ -124,16 +124,24 @@ Docker, Buildx, the builder and the registry when the targets build.
   Declare a Buildx builder that the package creates when an image needs it::
 
     add_multiarch_builder(<name>
-      DRIVER docker-container
+      DRIVER docker-container | DRIVER remote ENDPOINT <url>
       [DRIVER_OPTS <key=value>...]
       [BUILDKITD_CONFIG <file>]
     )
 
   An image names it with ``BUILDER <name>``; building that image first runs
-  ``docker buildx create --name <name> --driver <driver> --bootstrap`` if no
-  such builder exists.  A builder that exists is reused; if it was created
+  ``docker buildx create --name <name> --driver <driver> [<endpoint>] --bootstrap``
+  if no such builder exists.  A builder that exists is reused; if it was created
   by this build tree with other options, it is removed and created anew.
   The target ``multiarch-builder-<name>`` does this step alone.
+
+  ``DRIVER``
+    ``docker-container`` (BuildKit in a privileged container on the Docker
+    host) or ``remote`` (a BuildKit daemon that already runs).
+
+  ``ENDPOINT``
+    For ``DRIVER remote``: the daemon's address, ``tcp://host:port``,
+    ``unix:///run/buildkit/buildkitd.sock`` or ``ssh://user@host``.
 
   ``DRIVER_OPTS``
     Passed as ``--driver-opt``, e.g. ``image=moby/buildkit:v0.32.2`` or
@@ -203,8 +211,7 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
   message(FATAL_ERROR "MultiArchImage needs CMake 3.20 or newer; this is ${CMAKE_VERSION}.")
 endif()
 
-set(_MULTIARCH_SCRIPT_DIR "${CMAKE_CURRENT_LIST_DIR}/MultiArchImage")
-include("${_MULTIARCH_SCRIPT_DIR}/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Common.cmake")
 
 find_program(MULTIARCH_DOCKER_EXECUTABLE docker
   DOC "Docker CLI used by MultiArchImage at build and test time")
@@ -294,7 +301,7 @@ function(add_multiarch_image name)
   endforeach()
 
   if(NOT arg_TAGS)
-    if(PROJECT_VERSION STREQUAL "")
+    if("${PROJECT_VERSION}" STREQUAL "")
       _multiarch_fail("${name}" "no TAGS given and the project has no VERSION; "
         "add TAGS <tag>... or project(... VERSION x.y.z).")
     endif()
@@ -380,7 +387,7 @@ function(add_multiarch_image name)
 
   add_custom_target(${name}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
-            -P "${_MULTIARCH_SCRIPT_DIR}/BuildImage.cmake"
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platforms})"
     USES_TERMINAL VERBATIM)
@@ -419,7 +426,7 @@ set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_
 ")
   add_custom_target(${name}-promote
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_PROMOTE_FILE=${promote_file}"
-            -P "${_MULTIARCH_SCRIPT_DIR}/Promote.cmake"
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/Promote.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     COMMENT "Promoting ${arg_REPOSITORY} to ${arg_PROMOTE_TAGS}"
     USES_TERMINAL VERBATIM)
@@ -457,7 +464,7 @@ function(_multiarch_link_builder image builder)
 endfunction()
 
 function(add_multiarch_builder name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRIVER;BUILDKITD_CONFIG" "DRIVER_OPTS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG" "DRIVER_OPTS")
   _multiarch_check_keywords(add_multiarch_builder "${name}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT name MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     message(FATAL_ERROR "add_multiarch_builder(${name}): \"${name}\" is not a valid builder name "
@@ -469,9 +476,19 @@ function(add_multiarch_builder name)
   if(NOT DEFINED arg_DRIVER)
     message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER is required, e.g. DRIVER docker-container.")
   endif()
-  if(NOT arg_DRIVER STREQUAL "docker-container")
+  if(arg_DRIVER STREQUAL "remote")
+    if(NOT arg_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
+      message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER remote needs ENDPOINT "
+        "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host; got \"${arg_ENDPOINT}\".")
+    endif()
+  elseif(arg_DRIVER STREQUAL "docker-container")
+    if(DEFINED arg_ENDPOINT)
+      message(FATAL_ERROR "add_multiarch_builder(${name}): ENDPOINT is for DRIVER remote; "
+        "a docker-container builder runs on the Docker host.")
+    endif()
+  else()
     message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER \"${arg_DRIVER}\" is not supported; "
-      "use DRIVER docker-container.")
+      "use DRIVER docker-container or DRIVER remote.")
   endif()
   _multiarch_check_pairs(add_multiarch_builder "${name}" DRIVER_OPTS "${arg_DRIVER_OPTS}")
   if(DEFINED arg_BUILDKITD_CONFIG)
@@ -489,12 +506,13 @@ function(add_multiarch_builder name)
   _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER "${arg_DRIVER}")
   _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER_OPTS "${arg_DRIVER_OPTS}")
   _multiarch_set_line(content MULTIARCH_BUILDER_CONFIG "${arg_BUILDKITD_CONFIG}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_ENDPOINT "${arg_ENDPOINT}")
   _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
   _multiarch_write_if_changed("${builder_file}" "${content}")
 
   add_custom_target(multiarch-builder-${name}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
-            -P "${_MULTIARCH_SCRIPT_DIR}/EnsureBuilder.cmake"
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/EnsureBuilder.cmake"
     COMMENT "Ensuring Buildx builder ${name}"
     USES_TERMINAL VERBATIM)
   get_property(images GLOBAL PROPERTY _MULTIARCH_IMAGES_OF_BUILDER_${name})
@@ -580,7 +598,7 @@ function(add_multiarch_smoke_test image)
     endif()
     add_test(NAME "${test_name}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_TEST_FILE=${test_file}"
-              -P "${_MULTIARCH_SCRIPT_DIR}/SmokeTest.cmake")
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/SmokeTest.cmake")
     # The test's own TIMEOUT kills the container; CTest's is a backstop
     # that also covers pulling the image.
     math(EXPR ctest_timeout "${arg_TIMEOUT} + 300")
@@ -595,4 +613,4 @@ endfunction()
 
 # Toolchain files for Debian's cross compilers, one per platform:
 # ${MULTIARCH_TOOLCHAIN_DIR}/linux-arm64.cmake and so on.
-set(MULTIARCH_TOOLCHAIN_DIR "${_MULTIARCH_SCRIPT_DIR}/toolchains")
+set(MULTIARCH_TOOLCHAIN_DIR "${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/toolchains")

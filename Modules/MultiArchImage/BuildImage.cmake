@@ -46,6 +46,18 @@ if(missing)
     "or remove the platform from PLATFORMS. Nothing was pushed.")
 endif()
 
+# The registry answers (a missing tag is fine; no connection is not).
+list(GET MULTIARCH_TAGS 0 first_tag)
+_multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
+  "${repo}:${first_tag}")
+if(NOT reach_rc EQUAL 0 AND reach_err MATCHES
+    "connection refused|no such host|i/o timeout|dial tcp|server gave HTTP response|certificate|unauthorized|authentication required|denied")
+  string(STRIP "${reach_err}" reach_err)
+  _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
+    "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
+    "docker login <host> first. Nothing was pushed.")
+endif()
+
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
 set(metadata "${MULTIARCH_STATE_DIR}/metadata.json")

@@ -1,0 +1,207 @@
+"""Test harness for MultiArchImage: drives CMake like a user does and reads
+the registry through its HTTP API, independently of the code under test."""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import textwrap
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+SOURCE_DIR = Path(os.environ.get("MULTIARCH_SOURCE_DIR", Path(__file__).resolve().parents[1]))
+WORK_DIR = Path(os.environ.get("MULTIARCH_TEST_WORK_DIR", "/tmp/multiarch-tests"))
+PREFIX = Path(os.environ.get("MULTIARCH_TEST_PREFIX", WORK_DIR / "prefix"))
+REGISTRY = os.environ.get("MULTIARCH_TEST_REGISTRY", "127.0.0.1:5000")
+BUILDER = os.environ.get("MULTIARCH_TEST_BUILDER", "multiarch")
+BASE_IMAGE = f"{REGISTRY}/multiarch/busybox:1"
+GENERATOR = os.environ.get("MULTIARCH_TEST_GENERATOR", "Ninja")
+
+INDEX_TYPES = ("application/vnd.oci.image.index.v1+json",
+               "application/vnd.docker.distribution.manifest.list.v2+json")
+MANIFEST_TYPES = ("application/vnd.oci.image.manifest.v1+json",
+                  "application/vnd.docker.distribution.manifest.v2+json")
+MACHINE = {"linux/amd64": "x86_64", "linux/arm64": "aarch64", "linux/arm/v7": "armv7l"}
+
+
+class Registry:
+    """The registry's HTTP API (distribution spec), nothing else."""
+
+    def __init__(self, host=REGISTRY):
+        self.base = f"http://{host}/v2/"
+
+    def _get(self, path, accept=None, method="GET"):
+        req = urllib.request.Request(self.base + path, method=method)
+        if accept:
+            req.add_header("Accept", ", ".join(accept))
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.read(), resp.headers
+
+    def manifest(self, repo, ref):
+        """(json, digest, media type) of a manifest or index; None if absent."""
+        try:
+            body, headers = self._get(f"{repo}/manifests/{ref}", INDEX_TYPES + MANIFEST_TYPES)
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return None
+            raise
+        digest = "sha256:" + hashlib.sha256(body).hexdigest()
+        return json.loads(body), digest, headers.get("Content-Type")
+
+    def blob(self, repo, digest):
+        return self._get(f"{repo}/blobs/{digest}")[0]
+
+    def tags(self, repo):
+        """The repository's tags; [] if it does not exist or has none."""
+        try:
+            body, _ = self._get(f"{repo}/tags/list")
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return []
+            raise
+        return json.loads(body).get("tags") or []
+
+    def has_repository(self, path):
+        """Whether the catalog lists <path>, even with no tag (a push by digest)."""
+        # The catalog is sorted: ask for the entries that follow a name just before it.
+        body, _ = self._get(f"_catalog?n=5&last={urllib.parse.quote(path[:-1])}")
+        return path in (json.loads(body).get("repositories") or [])
+
+    def platforms(self, repo, ref):
+        """{platform: manifest digest} of an index, attestations left out."""
+        index, _, media = self.manifest(repo, ref)
+        assert media in INDEX_TYPES, f"{repo}:{ref} is {media}, not an index"
+        out = {}
+        for m in index["manifests"]:
+            p = m.get("platform", {})
+            if p.get("os") == "unknown" or p.get("architecture") == "unknown":
+                continue
+            name = f"{p['os']}/{p['architecture']}" + (f"/{p['variant']}" if p.get("variant") else "")
+            out[name] = m["digest"]
+        return out
+
+    def config(self, repo, manifest_digest):
+        manifest, _, _ = self.manifest(repo, manifest_digest)
+        return json.loads(self.blob(repo, manifest["config"]["digest"]))
+
+    def files(self, repo, manifest_digest):
+        """{path: bytes} of the regular files in all layers of one variant."""
+        manifest, _, _ = self.manifest(repo, manifest_digest)
+        out = {}
+        for layer in manifest["layers"]:
+            data = self.blob(repo, layer["digest"])
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+                for member in tar:
+                    if member.isfile():
+                        out[member.name.lstrip("./")] = tar.extractfile(member).read()
+        return out
+
+
+def unique_repo(label):
+    """host/path of a repository no other test uses."""
+    return f"{REGISTRY}/test/{label}-{uuid.uuid4().hex[:10]}"
+
+
+def repo_path(repository):
+    return repository.split("/", 1)[1]
+
+
+def run(cmd, cwd=None, env=None, timeout=900, check=False):
+    """Runs a command given as a list; returns CompletedProcess with text output."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=full_env, timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          stdin=subprocess.DEVNULL)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{proc.stdout}")
+    return proc
+
+
+class Project:
+    """A small CMake project using the package, written into the work dir."""
+
+    def __init__(self, name, cmakelists, files=None, use="find_package"):
+        self.dir = WORK_DIR / "projects" / f"{name}-{uuid.uuid4().hex[:8]}"
+        self.src = self.dir / "src"
+        self.build = self.dir / "build"
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.src.mkdir(parents=True)
+        header = {
+            "find_package": "find_package(MultiArchImage 0.1 REQUIRED)\n",
+            "add_subdirectory": f"add_subdirectory([[{SOURCE_DIR}]] multiarchimage)\n",
+            "none": "",
+        }[use]
+        self.write("CMakeLists.txt", "cmake_minimum_required(VERSION 3.20)\n"
+                   "project(consumer VERSION 2.3.4 LANGUAGES NONE)\n" + header
+                   + textwrap.dedent(cmakelists))
+        for path, content in (files or {}).items():
+            self.write(path, content)
+
+    def write(self, path, content):
+        p = self.src / path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(textwrap.dedent(content))
+        return p
+
+    def configure(self, *args, check=False):
+        return run(["cmake", "-S", self.src, "-B", self.build, "-G", GENERATOR,
+                    f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DMULTIARCH_BUILDER={BUILDER}", *args],
+                   check=check)
+
+    def build_target(self, target="image", check=False):
+        return run(["cmake", "--build", self.build, "--target", target], check=check)
+
+    def ctest(self, *args):
+        return run(["ctest", "--test-dir", self.build, "--output-on-failure", *args])
+
+    def image_json(self, name):
+        return json.loads((self.build / f"{name}.image.json").read_text())
+
+
+class TestCase(unittest.TestCase):
+    registry = Registry()
+
+    def assertFailsWith(self, proc, *needles):
+        self.assertNotEqual(proc.returncode, 0, f"expected a failure, got exit 0:\n{proc.stdout}")
+        flat = " ".join(proc.stdout.split())
+        for needle in needles:
+            self.assertIn(needle, flat, f"message lacks {needle!r}:\n{proc.stdout}")
+
+    def assertNothingPushed(self, repository):
+        path = repo_path(repository)
+        self.assertEqual(self.registry.tags(path), [], f"{repository} has tags")
+        self.assertFalse(self.registry.has_repository(path), f"{repository} exists in the registry")
+
+    def assertPushedIndex(self, repository, tag, platforms, image_json=None):
+        """The tag holds an index with exactly these platforms, each manifest's
+        config names its platform, and image.json (if given) agrees."""
+        path = repo_path(repository)
+        found = self.registry.manifest(path, tag)
+        self.assertIsNotNone(found, f"{repository}:{tag} is not in the registry")
+        _, digest, media = found
+        self.assertIn(media, INDEX_TYPES)
+        pushed = self.registry.platforms(path, tag)
+        self.assertEqual(sorted(pushed), sorted(platforms))
+        for platform, mdigest in pushed.items():
+            cfg = self.registry.config(path, mdigest)
+            parts = platform.split("/")
+            self.assertEqual(cfg["os"], parts[0])
+            self.assertEqual(cfg["architecture"], parts[1])
+            self.assertEqual(cfg.get("variant", ""), parts[2] if len(parts) > 2 else "")
+        if image_json is not None:
+            self.assertEqual(image_json["repository"], repository)
+            self.assertEqual(image_json["digest"], digest)
+            self.assertEqual(image_json["platforms"], pushed)
+        return digest

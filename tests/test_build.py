@@ -1,0 +1,164 @@
+"""Build time: what `cmake --build --target image` does against the real
+builder and registry, and what it refuses before pushing anything."""
+
+import subprocess
+import unittest
+import uuid
+
+from harness import (BASE_IMAGE, MACHINE, Project, TestCase, repo_path, run, unique_repo)
+
+THREE = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
+SCRATCH = {"Dockerfile": "FROM scratch\nCOPY hello.txt /\n", "hello.txt": "hello\n"}
+
+
+def image(platforms, extra=""):
+    return f'add_multiarch_image(app REPOSITORY "${{REPO}}" PLATFORMS {" ".join(platforms)} {extra})\n'
+
+
+class Build(TestCase):
+    def test_run_step_under_emulation_differs_per_platform(self):
+        repo = unique_repo("runstep")
+        project = Project("runstep", image(THREE, "TAGS t1 t2 BUILD_ARGS GREETING=hi"), {
+            "Dockerfile": f"""
+                FROM {BASE_IMAGE}
+                ARG GREETING
+                RUN uname -m > /machine && echo "$GREETING" > /greeting
+                """})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        # buildx's progress reached the build output as it ran.
+        self.assertIn("RUN uname -m", proc.stdout)
+        info = project.image_json("app")
+        self.assertEqual(info["tags"], ["t1", "t2"])
+        digest = self.assertPushedIndex(repo, "t1", THREE, info)
+        self.assertEqual(self.registry.manifest(repo_path(repo), "t2")[1], digest)
+        for platform, mdigest in info["platforms"].items():
+            files = self.registry.files(repo_path(repo), mdigest)
+            self.assertEqual(files["machine"].decode().strip(), MACHINE[platform], platform)
+            self.assertEqual(files["greeting"].decode().strip(), "hi")
+
+    def test_platform_the_builder_cannot_build(self):
+        repo = unique_repo("unsupported")
+        project = Project("unsupported", image(["linux/amd64", "linux/mips64le"]), SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, "cannot build linux/mips64le", "It supports: linux/amd64",
+                             "linux/arm64", "qemu-user-static", "Nothing was pushed")
+        self.assertNothingPushed(repo)
+        self.assertFalse((project.build / "app.image.json").exists())
+
+    def test_builder_that_does_not_exist(self):
+        repo = unique_repo("nobuilder")
+        project = Project("nobuilder", image(["linux/amd64"], "BUILDER no-such-builder"), SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, 'builder "no-such-builder" is not usable', "Existing builders:",
+                             "docker buildx create --name no-such-builder", "Nothing was pushed")
+        self.assertNothingPushed(repo)
+
+    def test_registry_down(self):
+        repo = f"127.0.0.1:5999/test/down-{uuid.uuid4().hex[:8]}"
+        project = Project("down", image(["linux/amd64"]), SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, "registry of 127.0.0.1:5999/test/down", "connection refused",
+                             "start the registry", "Nothing was pushed")
+        self.assertFalse((project.build / "app.image.json").exists())
+
+    def test_missing_dockerfile_at_build_time(self):
+        repo = unique_repo("gone")
+        project = Project("gone", image(["linux/amd64"]), SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+        (project.src / "Dockerfile").unlink()
+        proc = project.build_target()
+        self.assertFailsWith(proc, "Dockerfile", "is missing or not a file")
+        self.assertNothingPushed(repo)
+
+    def test_failing_build_sets_no_tag(self):
+        repo = unique_repo("failing")
+        project = Project("failing", image(["linux/amd64", "linux/arm64"]), {
+            "Dockerfile": f"FROM {BASE_IMAGE}\nRUN test \"$(uname -m)\" != aarch64\n"})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, "docker buildx build failed", "No tag was set")
+        self.assertEqual(self.registry.tags(repo_path(repo)), [])
+        self.assertFalse((project.build / "app.image.json").exists())
+
+
+class Builders(TestCase):
+    ENDPOINT = "unix:///run/multiarch-buildkit/buildkitd.sock"
+
+    def tearDown(self):
+        for name in getattr(self, "created", []):
+            run(["docker", "buildx", "rm", "--force", name])
+
+    def test_declared_remote_builder_created_reused_and_repaired(self):
+        name = f"test-remote-{uuid.uuid4().hex[:6]}"
+        self.created = [name]
+        repo = unique_repo("declared")
+        cml = (f'add_multiarch_builder({name} DRIVER remote ENDPOINT "${{ENDPOINT}}")\n'
+               + image(["linux/amd64", "linux/arm64"], f"BUILDER {name}"))
+        project = Project("declared", cml, SCRATCH)
+        project.configure(f"-DREPO={repo}", f"-DENDPOINT={self.ENDPOINT}", check=True)
+        self.assertNotEqual(run(["docker", "buildx", "inspect", name]).returncode, 0)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn(f"creating builder {name}", proc.stdout)
+        inspect = run(["docker", "buildx", "inspect", name], check=True).stdout
+        self.assertIn("Driver:        remote", inspect)
+        self.assertPushedIndex(repo, "2.3.4", ["linux/amd64", "linux/arm64"], project.image_json("app"))
+
+        # Second build: the builder is reused as it is.
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn(f"builder {name} is ready", proc.stdout)
+        self.assertNotIn("creating builder", proc.stdout)
+
+        # Drift: the declaration changed, so the builder is created anew with it.
+        project.configure(f"-DREPO={repo}", "-DENDPOINT=unix:///run/multiarch-buildkit/../multiarch-buildkit/buildkitd.sock",
+                          check=True)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("differs from its declaration", proc.stdout)
+        inspect = run(["docker", "buildx", "inspect", name], check=True).stdout
+        self.assertIn("../multiarch-buildkit/buildkitd.sock", inspect)
+
+    def test_declared_docker_container_builder(self):
+        """Created from the locally built BuildKit image.  Where this engine
+        cannot start privileged containers (see tests/env/setup.sh), the build
+        must fail with buildx's reason and push nothing."""
+        name = f"test-container-{uuid.uuid4().hex[:6]}"
+        self.created = [name]
+        repo = unique_repo("container")
+        cml = (f"add_multiarch_builder({name} DRIVER docker-container "
+               "DRIVER_OPTS image=multiarch/buildkit:v0.32.2 network=host)\n"
+               + image(["linux/amd64", "linux/arm64"], f"BUILDER {name}"))
+        project = Project("container", cml, SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+        privileged = run(["docker", "run", "--rm", "--privileged", "--entrypoint", "buildctl",
+                          "multiarch/buildkit:v0.32.2", "--version"]).returncode == 0
+        proc = project.build_target()
+        if privileged:
+            self.assertEqual(proc.returncode, 0, proc.stdout)
+            self.assertPushedIndex(repo, "2.3.4", ["linux/amd64", "linux/arm64"], project.image_json("app"))
+        else:
+            self.assertFailsWith(proc, f"docker buildx create --name {name} failed", "DRIVER_OPTS")
+            self.assertNothingPushed(repo)
+
+    def test_builder_declaration_errors(self):
+        for label, call, needle in [
+            ("no driver", "add_multiarch_builder(b)", "DRIVER is required"),
+            ("bad driver", "add_multiarch_builder(b DRIVER podman)", 'DRIVER "podman" is not supported'),
+            ("remote without endpoint", "add_multiarch_builder(b DRIVER remote)", "DRIVER remote needs ENDPOINT"),
+            ("bad option", "add_multiarch_builder(b DRIVER docker-container DRIVER_OPTS network)",
+             'DRIVER_OPTS value "network" is not KEY=VALUE'),
+            ("missing config", "add_multiarch_builder(b DRIVER docker-container BUILDKITD_CONFIG nope.toml)",
+             "nope.toml\" is not a file"),
+        ]:
+            with self.subTest(label):
+                self.assertFailsWith(Project("builder-bad", call + "\n", SCRATCH).configure(), needle)
+
+
+if __name__ == "__main__":
+    unittest.main()
