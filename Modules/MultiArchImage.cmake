@@ -385,11 +385,12 @@ function(add_multiarch_image name)
   _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
   _multiarch_write_if_changed("${image_file}" "${content}")
 
+  string(JOIN " " platform_text ${platforms})
   add_custom_target(${name}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
-    COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platforms})"
+    COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platform_text})"
     USES_TERMINAL VERBATIM)
   if(arg_DEPENDS)
     # Targets become target-level dependencies; files are checked for existence at build time.
@@ -424,11 +425,12 @@ function(add_multiarch_image name)
 "include([==[${image_file}]==])
 set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]==])
 ")
+  string(JOIN " " promote_text ${arg_PROMOTE_TAGS})
   add_custom_target(${name}-promote
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_PROMOTE_FILE=${promote_file}"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/Promote.cmake"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
-    COMMENT "Promoting ${arg_REPOSITORY} to ${arg_PROMOTE_TAGS}"
+    COMMENT "Promoting ${arg_REPOSITORY} to ${promote_text}"
     USES_TERMINAL VERBATIM)
   _multiarch_ensure_aggregate(image-promote "Promoting every multi-platform image whose tests passed")
   add_dependencies(image-promote ${name}-promote)
@@ -588,6 +590,7 @@ function(add_multiarch_smoke_test image)
     _multiarch_set_line(content MULTIARCH_TIMEOUT "${arg_TIMEOUT}")
     _multiarch_set_line(content MULTIARCH_ENV "${arg_ENV}")
     _multiarch_set_line(content MULTIARCH_RESULT_FILE "${result_file}")
+    _multiarch_set_line(content MULTIARCH_SKIP_UNRUNNABLE "${MULTIARCH_SKIP_UNRUNNABLE}")
     _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
     _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
     _multiarch_write_if_changed("${test_file}" "${content}")
