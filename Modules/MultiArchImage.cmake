@@ -385,23 +385,24 @@ function(add_multiarch_image name)
   _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
   _multiarch_write_if_changed("${image_file}" "${content}")
 
+  # The push is a custom command with a stamp: it reruns only when its
+  # arguments (image.cmake), the Dockerfile, a DEPENDS target or file, or a
+  # file the build would send from the context changed.  BuildImage.cmake
+  # writes the depfile listing the context (after .dockerignore) and writes
+  # the stamp last, so a failed build leaves none.
+  set(stamp "${state_dir}/pushed.stamp")
   string(JOIN " " platform_text ${platforms})
-  add_custom_target(${name}
+  add_custom_command(OUTPUT "${stamp}"
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
+    # The Dockerfile is listed in the depfile, not here: if it goes missing,
+    # BuildImage.cmake says so instead of the generator's "no rule".
+    DEPENDS "${image_file}" ${arg_DEPENDS}
+    DEPFILE "${state_dir}/pushed.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platform_text})"
     USES_TERMINAL VERBATIM)
-  if(arg_DEPENDS)
-    # Targets become target-level dependencies; files are checked for existence at build time.
-    foreach(dep IN LISTS arg_DEPENDS)
-      if(TARGET "${dep}")
-        add_dependencies(${name} "${dep}")
-      else()
-        set_property(TARGET ${name} APPEND PROPERTY MULTIARCH_PENDING_DEPENDS "${dep}")
-      endif()
-    endforeach()
-  endif()
+  add_custom_target(${name} DEPENDS "${stamp}")
   set_target_properties(${name} PROPERTIES
     MULTIARCH_REPOSITORY "${arg_REPOSITORY}"
     MULTIARCH_PLATFORMS "${platforms}"
@@ -409,11 +410,10 @@ function(add_multiarch_image name)
     MULTIARCH_PROMOTE_TAGS "${arg_PROMOTE_TAGS}"
     MULTIARCH_IMAGE_JSON "${image_json}"
     MULTIARCH_REQUIRED_RESULTS "")
-  _multiarch_link_builder(${name} "${arg_BUILDER}")
-  # File dependencies may be produced by targets declared later: resolve them
-  # as target names at the end of the directory.
+  # DEPENDS that are neither targets nor files are reported at the end of the
+  # directory, when every target of it has been declared.
   cmake_language(EVAL CODE "
-    cmake_language(DEFER CALL _multiarch_resolve_depends [[${name}]])")
+    cmake_language(DEFER CALL _multiarch_check_depends [[${name}]] [==[${arg_DEPENDS}]==])")
 
   _multiarch_ensure_aggregate(image "Building and pushing every multi-platform image")
   add_dependencies(image ${name})
@@ -436,33 +436,18 @@ set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_
   add_dependencies(image-promote ${name}-promote)
 endfunction()
 
-function(_multiarch_resolve_depends name)
-  get_target_property(pending ${name} MULTIARCH_PENDING_DEPENDS)
-  if(NOT pending)
-    return()
-  endif()
-  foreach(dep IN LISTS pending)
+function(_multiarch_check_depends name depends)
+  foreach(dep IN LISTS depends)
     if(TARGET "${dep}")
-      add_dependencies(${name} "${dep}")
-    else()
-      cmake_path(ABSOLUTE_PATH dep BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-      if(NOT EXISTS "${dep}")
-        message(FATAL_ERROR "add_multiarch_image(${name}): DEPENDS \"${dep}\" is neither a target "
-          "nor an existing file; name a target of this project or a file.")
-      endif()
+      continue()
+    endif()
+    cmake_path(ABSOLUTE_PATH dep BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    get_source_file_property(generated "${dep}" GENERATED)
+    if(NOT EXISTS "${dep}" AND NOT generated)
+      message(FATAL_ERROR "add_multiarch_image(${name}): DEPENDS \"${dep}\" is neither a target "
+        "nor an existing or generated file; name a target of this project or a file.")
     endif()
   endforeach()
-endfunction()
-
-function(_multiarch_link_builder image builder)
-  if(builder STREQUAL "")
-    return()
-  endif()
-  if(TARGET multiarch-builder-${builder})
-    add_dependencies(${image} multiarch-builder-${builder})
-  else()
-    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_IMAGES_OF_BUILDER_${builder} ${image})
-  endif()
 endfunction()
 
 function(add_multiarch_builder name)

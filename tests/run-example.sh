@@ -6,12 +6,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tests/env/setup.sh"
-cmake -S "$root" -B "$root/build" -G Ninja -DBUILD_TESTING=OFF
-cmake --install "$root/build" --prefix "$root/build/_install"
-cmake -S "$root/examples/hello" -B "$root/build/example-hello" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$root/build/_install" -DMULTIARCH_BUILDER=multiarch
-cmake --build "$root/build/example-hello" --target image
-ctest --test-dir "$root/build/example-hello" -L multiarch -j 3 --output-on-failure
-cmake --build "$root/build/example-hello" --target image-promote
+cmake -S "$root" -B "$root/build-main-job/package" -G Ninja -DBUILD_TESTING=OFF
+cmake --install "$root/build-main-job/package" --prefix "$root/build-main-job/install"
+cmake -S "$root/examples/hello" -B "$root/build-main-job/hello" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$root/build-main-job/install" -DMULTIARCH_BUILDER=multiarch
+cmake --build "$root/build-main-job/hello" --target image
+ctest --test-dir "$root/build-main-job/hello" -L multiarch -j 3 --output-on-failure
+cmake --build "$root/build-main-job/hello" --target image-promote
 echo "main job: 127.0.0.1:5000/examples/hello built, pushed, tested on every platform and promoted:"
-cat "$root/build/example-hello/hello-image.image.json"
+cat "$root/build-main-job/hello/hello-image.image.json"

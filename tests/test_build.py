@@ -109,7 +109,9 @@ class Builders(TestCase):
         self.assertIn("Driver:        remote", inspect)
         self.assertPushedIndex(repo, "2.3.4", ["linux/amd64", "linux/arm64"], project.image_json("app"))
 
-        # Second build: the builder is reused as it is.
+        # Second build (the context changed): the builder is reused as it is.
+        with open(project.src / "hello.txt", "a") as f:
+            f.write("again\n")
         proc = project.build_target()
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn(f"builder {name} is ready", proc.stdout)

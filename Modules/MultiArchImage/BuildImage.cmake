@@ -14,10 +14,16 @@ if(NOT MULTIARCH_IMAGE_FILE OR NOT EXISTS "${MULTIARCH_IMAGE_FILE}")
 endif()
 include("${MULTIARCH_IMAGE_FILE}")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/Context.cmake")
 
 set(docker "${MULTIARCH_DOCKER}")
 set(name "${MULTIARCH_NAME}")
 set(repo "${MULTIARCH_REPOSITORY}")
+
+# The stamp says "pushed and verified"; it goes now and comes back only at
+# the end, so a failed run leaves none and the next build retries.
+set(stamp "${MULTIARCH_STATE_DIR}/pushed.stamp")
+file(REMOVE "${stamp}")
 
 # 1. Preconditions, before a byte is sent.
 if(NOT EXISTS "${MULTIARCH_DOCKERFILE}" OR IS_DIRECTORY "${MULTIARCH_DOCKERFILE}")
@@ -29,6 +35,16 @@ if(NOT IS_DIRECTORY "${MULTIARCH_CONTEXT}")
     "restore it or change CONTEXT and re-run CMake.")
 endif()
 _multiarch_require_buildx("${docker}")
+# A builder declared with add_multiarch_builder is created (or repaired) first.
+set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
+if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
+  execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
+    -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared; see above. "
+      "Nothing was pushed.")
+  endif()
+endif()
 _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" builder supported)
 set(missing "")
 foreach(p IN LISTS MULTIARCH_PLATFORMS)
@@ -141,6 +157,13 @@ endforeach()
 string(JSON json SET "${json}" platforms "${platforms_json}")
 file(WRITE "${MULTIARCH_IMAGE_JSON}.tmp" "${json}\n")
 file(RENAME "${MULTIARCH_IMAGE_JSON}.tmp" "${MULTIARCH_IMAGE_JSON}")
+set(declared_builder "")
+if(EXISTS "${builder_file}")
+  set(declared_builder "${builder_file}")
+endif()
+_multiarch_write_depfile("${MULTIARCH_STATE_DIR}/pushed.d" "${stamp}" "${MULTIARCH_CONTEXT}"
+  "${MULTIARCH_DOCKERFILE}" ${declared_builder})
+file(WRITE "${stamp}" "${digest}\n")
 string(JOIN ", " tag_text ${MULTIARCH_TAGS})
 message(STATUS "multiarch: pushed ${repo}@${digest} (${platform_list}) as ${tag_text}; "
   "recorded in ${MULTIARCH_IMAGE_JSON}")
