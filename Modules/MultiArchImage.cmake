@@ -42,6 +42,8 @@ Docker, Buildx, the builder and the registry when the targets build.
       [DOCKERFILE <file>]
       [CONTEXT <dir>]
       [BUILD_ARGS <KEY=VALUE>...]
+      [LABELS <KEY=VALUE>...]
+      [SECRETS id=<id>,src=<file> | id=<id>,env=<VAR> ...]
       [DEPENDS <target-or-file>...]
       [BUILDER <name>]
     )
@@ -108,8 +110,26 @@ Docker, Buildx, the builder and the registry when the targets build.
     ``KEY=VALUE`` pairs passed as ``--build-arg``.  Do not pass secrets this
     way: build arguments are recorded in the image.
 
+  ``LABELS``
+    ``KEY=VALUE`` pairs set as image labels (``--label``).
+
+  ``SECRETS``
+    BuildKit secrets for ``RUN --mount=type=secret,id=<id>`` steps:
+    ``id=<id>,src=<file>`` (a file outside ``CONTEXT``) or
+    ``id=<id>,env=<VARIABLE>`` (read from the environment of
+    ``cmake --build``).  Only the name of the file or variable is recorded;
+    the secret reaches the RUN step and no layer, cache entry or log.
+
+  Values of ``BUILD_ARGS``, ``LABELS``, ``SECRETS`` and every other keyword
+  reach Buildx verbatim as single arguments (spaces, quotes, ``;``, ``$()``
+  and newlines included); nothing passes through a shell.
+
   ``DEPENDS``
-    Targets or files built before the image.
+    Targets or files built before the image.  The image is rebuilt when one
+    of them changes, as when a file of the context that the build sends
+    (after ``.dockerignore``), the Dockerfile, or an argument of
+    ``add_multiarch_image`` changes; otherwise building ``<name>`` runs no
+    Docker command at all.
 
   ``BUILDER``
     The Buildx builder.  Default: the cache variable ``MULTIARCH_BUILDER``,
@@ -230,7 +250,13 @@ function(_multiarch_docker out)
   endif()
 endfunction()
 
-function(_multiarch_fail name msg)
+function(_multiarch_fail name)
+  # ARGV<i>, not ARGN: a ";" in the message must stay a ";".
+  set(msg "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    string(APPEND msg "${ARGV${i}}")
+  endforeach()
   message(FATAL_ERROR "add_multiarch_image(${name}): ${msg}")
 endfunction()
 
@@ -268,7 +294,7 @@ endfunction()
 function(add_multiarch_image name)
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
     "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER"
-    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;DEPENDS")
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS")
   _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
     _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
@@ -354,6 +380,29 @@ function(add_multiarch_image name)
   endif()
 
   _multiarch_check_pairs(add_multiarch_image "${name}" BUILD_ARGS "${arg_BUILD_ARGS}")
+  _multiarch_check_pairs(add_multiarch_image "${name}" LABELS "${arg_LABELS}")
+  set(secrets "")
+  foreach(secret IN LISTS arg_SECRETS)
+    if(NOT secret MATCHES "^id=([A-Za-z0-9_.-]+),(src|env)=(.+)$")
+      _multiarch_fail("${name}" "SECRETS value \"${secret}\" is not id=<id>,src=<file> or "
+        "id=<id>,env=<VARIABLE>; name where the secret is, never the secret itself.")
+    endif()
+    set(id "${CMAKE_MATCH_1}")
+    set(kind "${CMAKE_MATCH_2}")
+    set(where "${CMAKE_MATCH_3}")
+    if(kind STREQUAL "src")
+      cmake_path(ABSOLUTE_PATH where BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      cmake_path(IS_PREFIX arg_CONTEXT "${where}" NORMALIZE in_context)
+      if(in_context)
+        _multiarch_fail("${name}" "secret \"${id}\" file \"${where}\" lies inside CONTEXT "
+          "\"${arg_CONTEXT}\", whose files the build sends and may copy into the image; "
+          "keep secrets outside the build context.")
+      endif()
+    elseif(NOT where MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+      _multiarch_fail("${name}" "secret \"${id}\": \"${where}\" is not an environment variable name.")
+    endif()
+    list(APPEND secrets "id=${id},${kind}=${where}")
+  endforeach()
 
   if(NOT DEFINED arg_BUILDER)
     set(arg_BUILDER "${MULTIARCH_BUILDER}")
@@ -377,6 +426,8 @@ function(add_multiarch_image name)
   _multiarch_set_line(content MULTIARCH_DOCKERFILE "${arg_DOCKERFILE}")
   _multiarch_set_line(content MULTIARCH_CONTEXT "${arg_CONTEXT}")
   _multiarch_set_line(content MULTIARCH_BUILD_ARGS "${arg_BUILD_ARGS}")
+  _multiarch_set_line(content MULTIARCH_LABELS "${arg_LABELS}")
+  _multiarch_set_line(content MULTIARCH_SECRETS "${secrets}")
   _multiarch_set_line(content MULTIARCH_BUILDER "${arg_BUILDER}")
   _multiarch_set_line(content MULTIARCH_IMAGE_JSON "${image_json}")
   _multiarch_set_line(content MULTIARCH_STATE_DIR "${state_dir}")

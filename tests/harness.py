@@ -205,3 +205,51 @@ class TestCase(unittest.TestCase):
             self.assertEqual(image_json["digest"], digest)
             self.assertEqual(image_json["platforms"], pushed)
         return digest
+
+
+class OwnRegistry:
+    """A registry process of the test's own (port, storage, optional
+    htpasswd login, optional read-only mode), to break without disturbing
+    the shared one."""
+
+    def __init__(self, port, root, htpasswd=None, readonly=False):
+        self.port, self.root, self.htpasswd, self.readonly = port, Path(root), htpasswd, readonly
+        self.host = f"127.0.0.1:{port}"
+        self.proc = None
+
+    def config(self):
+        auth = (f"auth:\n  htpasswd:\n    realm: multiarch-test\n    path: {self.htpasswd}\n"
+                if self.htpasswd else "")
+        readonly = "  maintenance:\n    readonly:\n      enabled: true\n" if self.readonly else ""
+        return (f"version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
+                f"    rootdirectory: {self.root / 'data'}\n  delete:\n    enabled: true\n{readonly}"
+                f"http:\n  addr: {self.host}\n{auth}")
+
+    def start(self):
+        import socket
+        import time
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "config.yml").write_text(self.config())
+        self.log = open(self.root / "registry.log", "ab")
+        self.proc = subprocess.Popen(["docker-registry", "serve", str(self.root / "config.yml")],
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"registry on {self.host} did not start; see {self.root}/registry.log")
+
+    def stop(self, kill=False):
+        if self.proc and self.proc.poll() is None:
+            (self.proc.kill if kill else self.proc.terminate)()
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def restart(self, **changes):
+        self.stop()
+        for k, v in changes.items():
+            setattr(self, k, v)
+        return self.start()

@@ -67,7 +67,7 @@ list(GET MULTIARCH_TAGS 0 first_tag)
 _multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
   "${repo}:${first_tag}")
 if(NOT reach_rc EQUAL 0 AND reach_err MATCHES
-    "connection refused|no such host|i/o timeout|dial tcp|server gave HTTP response|certificate|unauthorized|authentication required|denied")
+    "connection refused|no such host|i/o timeout|dial tcp|server gave HTTP response|certificate|[Uu]nauthorized|authentication required|denied|401")
   string(STRIP "${reach_err}" reach_err)
   _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
     "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
@@ -86,7 +86,13 @@ set(cmd "${docker}" buildx build
   --output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true"
   --metadata-file "${metadata}")
 foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
-  list(APPEND cmd --build-arg "${a}")
+  _multiarch_append_args(cmd --build-arg "${a}")
+endforeach()
+foreach(a IN LISTS MULTIARCH_LABELS)
+  _multiarch_append_args(cmd --label "${a}")
+endforeach()
+foreach(a IN LISTS MULTIARCH_SECRETS)
+  _multiarch_append_args(cmd --secret "${a}")
 endforeach()
 list(APPEND cmd "${MULTIARCH_CONTEXT}")
 message(STATUS "multiarch: building ${repo} for ${platform_list} on builder ${builder}")

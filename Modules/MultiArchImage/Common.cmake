@@ -211,8 +211,26 @@ endfunction()
 # Helpers for the cmake -P scripts.
 
 function(_multiarch_die)
-  string(JOIN "" msg ${ARGN})
+  # ARGV<i>, not ARGN: a ";" in the message must stay a ";".
+  set(msg "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 0 ${last})
+    string(APPEND msg "${ARGV${i}}")
+  endforeach()
   message(FATAL_ERROR "multiarch: ${msg}")
+endfunction()
+
+# Appends each value to the list <var> as one element, whatever it holds:
+# a ";" inside a value would otherwise split it into two arguments.
+function(_multiarch_append_args var)
+  set(result "${${var}}")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    # ARGV<i> keeps the argument whole; ARGN would already be split.
+    string(REPLACE ";" "\\;" value "${ARGV${i}}")
+    list(APPEND result "${value}")
+  endforeach()
+  set(${var} "${result}" PARENT_SCOPE)
 endfunction()
 
 # Runs a command given as a list; output captured into <prefix>_out,
