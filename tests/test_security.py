@@ -127,6 +127,7 @@ class Login(TestCase):
         # A docker configuration of the test's own, with the builders of the default one.
         cls.docker_config = root / "docker-config"
         shutil.copytree(Path.home() / ".docker" / "buildx", cls.docker_config / "buildx")
+        shutil.copytree(Path.home() / ".docker" / "cli-plugins", cls.docker_config / "cli-plugins")
         cls.env = {"DOCKER_CONFIG": str(cls.docker_config)}
 
     @classmethod

@@ -21,7 +21,9 @@ REGISTRY=${MULTIARCH_REGISTRY:-127.0.0.1:5000}
 BUILDER=${MULTIARCH_BUILDER:-multiarch}
 BUILDKIT_IMAGE=multiarch/buildkit:${BUILDKIT_VERSION}
 BASE_IMAGE=${REGISTRY}/multiarch/busybox:1
-PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
+# buildx goes to the user's plugin folder (inside DOCKER_CONFIG), so a test
+# can run the docker CLI without it by pointing DOCKER_CONFIG elsewhere.
+PLUGIN_DIR=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins
 export PATH=/usr/local/go/bin:/usr/local/bin:/usr/sbin:/sbin:$PATH
 export DEBIAN_FRONTEND=noninteractive
 
@@ -82,8 +84,18 @@ done
 
 # --- buildx ----------------------------------------------------------------------
 step "buildx $BUILDX_VERSION"
-if docker buildx version 2>/dev/null | grep -q " $BUILDX_VERSION "; then
+# An earlier layout of this script installed it system-wide; that copy
+# would stay visible to every docker configuration.
+old=/usr/local/lib/docker/cli-plugins/docker-buildx
+if [ -x "$old" ] && "$old" version 2>/dev/null | grep -q " $BUILDX_VERSION "; then
+  mkdir -p "$PLUGIN_DIR"; [ -x "$PLUGIN_DIR/docker-buildx" ] || cp "$old" "$PLUGIN_DIR/docker-buildx"
+  rm -f "$old"; echo "   moved $old to $PLUGIN_DIR"
+fi
+if "$PLUGIN_DIR/docker-buildx" version 2>/dev/null | grep -q " $BUILDX_VERSION "; then
   skip "$(docker buildx version)"
+elif "$STATE_DIR/gobin/buildx" version 2>/dev/null | grep -q " $BUILDX_VERSION "; then
+  install -D -m 0755 "$STATE_DIR/gobin/buildx" "$PLUGIN_DIR/docker-buildx"
+  did "installed the buildx built earlier: $(docker buildx version)"
 else
   GOBIN="$STATE_DIR/gobin" CGO_ENABLED=0 go install -trimpath \
     -ldflags "-s -w -X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \

@@ -1,9 +1,13 @@
-"""Every bad argument of add_multiarch_image stops configuring with a
-message that names the value and the fix, and nothing reaches the registry."""
+"""Bad input, a table per stage.  Each gives an error that names the value
+and the fix, a non-zero exit, pushes nothing and moves no tag; each case
+checks the registry through its HTTP API to prove it."""
 
+import subprocess
 import unittest
+import uuid
+from pathlib import Path
 
-from harness import Project, TestCase, unique_repo
+from harness import WORK_DIR, OwnRegistry, Project, TestCase, repo_path, run, unique_repo
 
 DF = {"Dockerfile": "FROM scratch\nCOPY Dockerfile /\n", "sub/keep.txt": "x"}
 
@@ -59,7 +63,7 @@ CASES = [
 ]
 
 
-class ConfigureErrors(TestCase):
+class ConfigureTime(TestCase):
     def test_table(self):
         for label, args, needles in CASES:
             with self.subTest(label):
@@ -104,6 +108,102 @@ class ConfigureErrors(TestCase):
         self.assertFailsWith(proc, "Docker Buildx is not available", "/nonexistent/docker",
                              "MULTIARCH_DOCKER_EXECUTABLE")
         self.assertNothingPushed(repo)
+
+
+SCRATCH = {"Dockerfile": "FROM scratch\nCOPY hello.txt /\n", "hello.txt": "hello\n"}
+AUTH_PORT = 5013
+
+
+def break_dockerfile_into_directory(project):
+    (project.src / "Dockerfile").unlink()
+    (project.src / "Dockerfile").mkdir()
+
+
+def remove_context(project):
+    import shutil
+    shutil.rmtree(project.src / "ctx")
+
+
+# (label, add_multiarch_image arguments, configure -D args, what to do between
+#  configuring and building, environment of the build, target, substrings)
+BUILD_CASES = [
+    ("platform the builder cannot build", "PLATFORMS linux/amd64 linux/mips64le", [], None, {}, "image",
+     ["cannot build linux/mips64le", "It supports: linux/amd64", "qemu-user-static", "Nothing was pushed"]),
+    ("builder that does not exist", "PLATFORMS linux/amd64 BUILDER no-such-builder", [], None, {}, "image",
+     ['builder "no-such-builder" is not usable', "Existing builders:",
+      "docker buildx create --name no-such-builder", "Nothing was pushed"]),
+    ("buildx missing", "PLATFORMS linux/amd64", [], None, {"DOCKER_CONFIG": "@EMPTY@"}, "image",
+     ["Docker Buildx is not available", "Install the docker-buildx plugin"]),
+    ("docker CLI missing", "PLATFORMS linux/amd64", ["-DMULTIARCH_DOCKER_EXECUTABLE=/nonexistent/docker"],
+     None, {}, "image", ["Docker Buildx is not available", "/nonexistent/docker", "MULTIARCH_DOCKER_EXECUTABLE"]),
+    ("docker daemon unreachable for a docker-driver builder", "PLATFORMS linux/amd64 BUILDER default", [],
+     None, {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}, "image",
+     ['builder "default"', "failed to connect to the docker API at unix:///nonexistent/docker.sock",
+      "Nothing was pushed"]),
+    ("registry down", "PLATFORMS linux/amd64", ["-DREPO=127.0.0.1:5999/test/down"], None, {}, "image",
+     ["registry of 127.0.0.1:5999/test/down cannot be used", "connection refused", "start the registry",
+      "Nothing was pushed"]),
+    ("registry needs a login", "PLATFORMS linux/amd64", [f"-DREPO=127.0.0.1:{AUTH_PORT}/test/nologin"], None,
+     {}, "image", [f"registry of 127.0.0.1:{AUTH_PORT}/test/nologin cannot be used", "docker login",
+                   "Nothing was pushed"]),
+    ("Dockerfile deleted after configuring", "PLATFORMS linux/amd64", [],
+     lambda p: (p.src / "Dockerfile").unlink(), {}, "image", ["Dockerfile", "is missing or not a file"]),
+    ("Dockerfile replaced by a directory", "PLATFORMS linux/amd64", [], break_dockerfile_into_directory, {},
+     "image", ["Dockerfile", "is missing or not a file", "change DOCKERFILE"]),
+    ("context deleted after configuring", "PLATFORMS linux/amd64 CONTEXT ctx DOCKERFILE Dockerfile", [],
+     remove_context, {}, "image", ["build context", "ctx\" is not a directory"]),
+    ("smoke test of an image never built", "PLATFORMS linux/amd64", [], None, {}, "ctest",
+     ["image app has not been built yet", "--target app"]),
+    ("promotion of an image never built", "PLATFORMS linux/amd64 PROMOTE_TAGS release", [], None, {},
+     "app-promote", ["image app has not been built", "No tag moved"]),
+]
+
+
+class BuildAndTestTime(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        root = WORK_DIR / f"bad-input-auth-{uuid.uuid4().hex[:8]}"
+        root.mkdir(parents=True)
+        subprocess.run(["htpasswd", "-Bbc", str(root / "htpasswd"), "someone", "pw-" + uuid.uuid4().hex],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.auth_registry = OwnRegistry(AUTH_PORT, root, htpasswd=root / "htpasswd").start()
+        cls.empty_config = root / "empty-docker-config"
+        cls.empty_config.mkdir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.auth_registry.stop()
+
+    def test_table(self):
+        self.assertGreaterEqual(len(CASES) + len(BUILD_CASES), 30)
+        for label, args, defines, between, env, target, needles in BUILD_CASES:
+            with self.subTest(label):
+                repo = unique_repo("bad-build")
+                defines = defines or [f"-DREPO={repo}"]
+                repo = defines[0].split("=", 1)[1] if defines[0].startswith("-DREPO=") else repo
+                files = dict(SCRATCH)
+                if "CONTEXT ctx" in args:
+                    files = {"Dockerfile": "FROM scratch\n", "ctx/hello.txt": "hello\n"}
+                project = Project("bad-build", f"""
+                    enable_testing()
+                    add_multiarch_image(app REPOSITORY "${{REPO}}" {args})
+                    add_multiarch_smoke_test(app)
+                    """, files)
+                project.configure(f"-DREPO={repo}", *defines, check=True)
+                if between:
+                    between(project)
+                env = {k: (str(self.empty_config) if v == "@EMPTY@" else v) for k, v in env.items()}
+                if target == "ctest":
+                    proc = run(["ctest", "--test-dir", project.build, "--output-on-failure"], env=env)
+                else:
+                    proc = run(["cmake", "--build", project.build, "--target", target], env=env)
+                self.assertFailsWith(proc, *needles)
+                self.assertFalse((project.build / "app.image.json").exists())
+                if repo.startswith("127.0.0.1:5000/"):
+                    self.assertNothingPushed(repo)
+                elif repo.startswith(f"127.0.0.1:{AUTH_PORT}/"):
+                    self.assertFalse(any((self.auth_registry.root / "data").rglob("_manifests")),
+                                     "something reached the registry that needs a login")
 
 
 if __name__ == "__main__":
