@@ -141,35 +141,129 @@ Docker, Buildx, the builder and the registry when the targets build.
 
 .. command:: add_multiarch_builder
 
-  Declare a Buildx builder that the package creates when an image needs it::
+  Declare a Buildx builder that the package creates, and keeps as declared,
+  when an image needs it::
 
     add_multiarch_builder(<name>
-      DRIVER docker-container | DRIVER remote ENDPOINT <url>
+      DRIVER docker-container | DRIVER remote ENDPOINT <url> | DRIVER kubernetes
       [DRIVER_OPTS <key=value>...]
+      [CACERT <file>] [CERT <file>] [KEY <file>] [SERVERNAME <host>]
       [BUILDKITD_CONFIG <file>]
     )
 
-  An image names it with ``BUILDER <name>``; building that image first runs
-  ``docker buildx create --name <name> --driver <driver> [<endpoint>] --bootstrap``
-  if no such builder exists.  A builder that exists is reused; if it was created
-  by this build tree with other options, it is removed and created anew.
-  The target ``multiarch-builder-<name>`` does this step alone.
+  or, for a builder of several nodes, each building the platforms it owns::
+
+    add_multiarch_builder(<name>
+      DRIVER remote | DRIVER kubernetes
+      [DRIVER_OPTS <key=value>...]
+      [CACERT <file>] [CERT <file>] [KEY <file>] [SERVERNAME <host>]
+      [BUILDKITD_CONFIG <file>]
+      NODES
+        NODE <node> [ENDPOINT <url>] PLATFORMS <platform>...
+             [CACERT <file>] [CERT <file>] [KEY <file>] [SERVERNAME <host>]
+             [DRIVER_OPTS <key=value>...]
+        NODE <node> ...
+    )
+
+  An image names it with ``BUILDER <name>``.  Building the image (or the
+  target ``multiarch-builder-<name>``, which does this step alone, also with
+  ``cmake -DMULTIARCH_BUILDER_FILE=<build>/multiarch-builders/<name>.cmake
+  -P EnsureBuilder.cmake``) compares what ``docker buildx inspect <name>``
+  reports with the declaration and does only what differs:
+
+  * no such builder: ``docker buildx create --name <name> --driver <driver>
+    [--node <node> --platform <platform>...] [--driver-opt <key=value>]...
+    [<endpoint>]``, then ``docker buildx create --append --name <name>
+    --node <node> ...`` for every further node; the last one with
+    ``--bootstrap``.
+  * a node that Buildx has but the declaration does not, or that differs
+    from its declaration (endpoint, owned platforms, driver options): it
+    leaves (``docker buildx create --leave --name <name> --node <node>``) and,
+    if declared, is appended again as declared.  A node declared but missing
+    is appended.  Nodes that match are left alone.
+  * another driver, another ``BUILDKITD_CONFIG`` than this build tree used,
+    or no node left that matches: ``docker buildx rm --force <name>``, then
+    created as above (``builder <name> differs from its declaration``).
+  * nothing differs: ``docker buildx inspect --bootstrap <name>``
+    (``builder <name> is ready``).
+
+  A builder that Buildx already has and that matches is reused, whoever
+  created it.  A node that does not answer stops the build before anything
+  is pushed, with a message naming the node and its endpoint.  With
+  ``-DMULTIARCH_DRY_RUN=ON`` the script runs nothing that changes a builder:
+  it prints each command it would run as ``multiarch: would run: [...]``, a
+  JSON array of the arguments.
 
   ``DRIVER``
     ``docker-container`` (BuildKit in a privileged container on the Docker
-    host) or ``remote`` (a BuildKit daemon that already runs).
+    host), ``remote`` (BuildKit daemons that already run, reached at their
+    endpoints) or ``kubernetes`` (BuildKit deployments that Buildx creates in
+    the cluster named by ``KUBECONFIG``, default ``~/.kube/config``, when the
+    builder is created).
 
   ``ENDPOINT``
-    For ``DRIVER remote``: the daemon's address, ``tcp://host:port``,
-    ``unix:///run/buildkit/buildkitd.sock`` or ``ssh://user@host``.
+    For ``DRIVER remote`` without ``NODES``: the daemon's address,
+    ``tcp://host:port``, ``unix:///run/buildkit/buildkitd.sock`` or
+    ``ssh://user@host``.  With ``NODES``, each node gives its own.
 
   ``DRIVER_OPTS``
-    Passed as ``--driver-opt``, e.g. ``image=moby/buildkit:v0.32.2`` or
-    ``network=host`` (needed when the registry listens on the host's
-    loopback).
+    Passed as ``--driver-opt``, each value whole (a value with commas, e.g.
+    ``"nodeselector=kubernetes.io/arch=arm64,pool=build"``, stays one
+    option).  Each key once.  Given before ``NODES``, they apply to every
+    node; a node's own ``DRIVER_OPTS`` override them key by key.  Examples:
+    ``image=moby/buildkit:v0.32.2`` or ``network=host`` (docker-container;
+    ``network=host`` is needed when the registry listens on the host's
+    loopback), ``default-load=true`` (remote), ``namespace=buildkit``,
+    ``replicas=2``, ``nodeselector=kubernetes.io/arch=arm64``,
+    ``tolerations=...``, ``requests.cpu=2``, ``rootless=true``
+    (kubernetes: Buildx's kubernetes driver options, passed through
+    unchanged).  TLS files go through the keywords below, not
+    ``cacert=``/``cert=``/``key=``.
+
+  ``CACERT``, ``CERT``, ``KEY``, ``SERVERNAME``
+    For ``DRIVER remote``: TLS to the daemon.  ``CACERT`` is the CA that
+    signed the daemon's certificate (required for TLS), ``CERT`` and
+    ``KEY`` the client certificate and its key (together, for a daemon
+    started with ``--tlscacert``), ``SERVERNAME`` the name in the daemon's
+    certificate when it is not the endpoint's host.  Files, never PEM text:
+    a relative path is taken from ``CMAKE_CURRENT_SOURCE_DIR``, the file
+    must exist when CMake runs, and Buildx gets its absolute path
+    (``--driver-opt cacert=<file>`` and so on), so no key lands in the
+    CMake cache or in generated files.  Given before ``NODES``, they apply
+    to every node; a node's own override them.
 
   ``BUILDKITD_CONFIG``
-    A ``buildkitd.toml`` passed as ``--buildkitd-config``.
+    A ``buildkitd.toml`` passed as ``--buildkitd-config`` (docker-container
+    and kubernetes).  ``DRIVER remote`` does not take one: configure the
+    daemon itself.  A change of its content recreates the builder.
+
+  ``NODES``
+    Comes last.  One ``NODE`` group per BuildKit node:
+
+    ``NODE <node>``
+      The node's name in Buildx: a lowercase letter, then lowercase letters,
+      digits, ``_ . -``; e.g. ``<name>-arm64``.
+    ``ENDPOINT <url>``
+      ``DRIVER remote``: required, the node's daemon (as above), one node
+      per daemon.  ``DRIVER kubernetes`` takes none (the node is a
+      deployment named ``<node>``).
+    ``PLATFORMS <platform>...``
+      Required: the platforms this node owns (``--platform``).  Buildx sends
+      each platform of a build to the node that owns it and merges the
+      results into one index, so a platform belongs to one node only.  A
+      platform no node owns is built by a node that can (e.g. under QEMU).
+    ``CACERT``, ``CERT``, ``KEY``, ``SERVERNAME``, ``DRIVER_OPTS``
+      As above, for this node.
+
+  Example, one native node per architecture with TLS::
+
+    add_multiarch_builder(farm DRIVER remote
+      CACERT /etc/buildkit/certs/ca.pem
+      CERT   /etc/buildkit/certs/client.pem
+      KEY    /etc/buildkit/certs/client-key.pem
+      NODES
+        NODE farm-amd64 ENDPOINT tcp://amd64.build.example.com:1234 PLATFORMS linux/amd64
+        NODE farm-arm64 ENDPOINT tcp://arm64.build.example.com:1234 PLATFORMS linux/arm64 linux/arm/v7)
 
 .. command:: add_multiarch_smoke_test
 
@@ -223,6 +317,18 @@ Cache variables
 ``MULTIARCH_SKIP_UNRUNNABLE``
   ``OFF`` (default): a smoke test of a platform this host cannot run fails.
   ``ON``: it is skipped.
+``MULTIARCH_PLAIN_HTTP_REGISTRIES``
+  Registries, as ``host:port``, that may be spoken to over plain HTTP.
+  BuildKit already uses plain HTTP for ``localhost`` and ``127.0.0.0/8``;
+  any other registry that answers plain HTTP is refused unless listed here.
+  A listed registry is used without credentials (they would travel in
+  clear text): the push goes with ``registry.insecure=true`` and the index
+  is read and tagged through the registry's HTTP API.
+``MULTIARCH_TOOLCHAIN_DIR``
+  Not a cache variable: the folder of the toolchain files shipped for
+  Debian's cross compilers, ``linux-amd64.cmake``, ``linux-arm64.cmake``,
+  ``linux-arm-v7.cmake``, ``linux-riscv64.cmake``, ``linux-ppc64le.cmake``,
+  ``linux-s390x.cmake``.
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -237,6 +343,8 @@ find_program(MULTIARCH_DOCKER_EXECUTABLE docker
   DOC "Docker CLI used by MultiArchImage at build and test time")
 set(MULTIARCH_BUILDER "" CACHE STRING
   "Buildx builder for images that name none (empty: buildx's current builder)")
+set(MULTIARCH_PLAIN_HTTP_REGISTRIES "" CACHE STRING
+  "Registries (host:port) other than loopback that may be used over plain HTTP, without credentials")
 option(MULTIARCH_SKIP_UNRUNNABLE
   "Report smoke tests of platforms this host cannot run as skipped instead of failed" OFF)
 
@@ -432,6 +540,12 @@ function(add_multiarch_image name)
   _multiarch_set_line(content MULTIARCH_IMAGE_JSON "${image_json}")
   _multiarch_set_line(content MULTIARCH_STATE_DIR "${state_dir}")
   _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
+  string(REGEX MATCH "^[^/]+" registry_host "${arg_REPOSITORY}")
+  set(plain_http FALSE)
+  if(registry_host IN_LIST MULTIARCH_PLAIN_HTTP_REGISTRIES)
+    set(plain_http TRUE)
+  endif()
+  _multiarch_set_line(content MULTIARCH_PLAIN_HTTP "${plain_http}")
   _multiarch_set_line(content MULTIARCH_BUILD_TARGET "${name}")
   _multiarch_set_line(content MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
   _multiarch_write_if_changed("${image_file}" "${content}")
@@ -501,50 +615,273 @@ function(_multiarch_check_depends name depends)
   endforeach()
 endfunction()
 
+# Merges driver options: each key=value of <over> replaces the base's value
+# for that key (Buildx keeps one value per key).
+function(_multiarch_merge_opts out base over)
+  foreach(o IN LISTS over)
+    string(REGEX REPLACE "=.*" "" key "${o}")
+    list(FILTER base EXCLUDE REGEX "^${key}=")
+    list(APPEND base "${o}")
+  endforeach()
+  set(${out} "${base}" PARENT_SCOPE)
+endfunction()
+
+# Checks a DRIVER_OPTS list of add_multiarch_builder: KEY=VALUE, each key
+# once, and no TLS file given around the CACERT/CERT/KEY keywords.
+function(_multiarch_check_driver_opts where driver opts)
+  set(keys "")
+  foreach(o IN LISTS opts)
+    if(NOT o MATCHES "^([A-Za-z_][A-Za-z0-9_.-]*)=")
+      message(FATAL_ERROR "${where}: DRIVER_OPTS value \"${o}\" is not KEY=VALUE. "
+        "Write it as DRIVER_OPTS key=value, e.g. DRIVER_OPTS network=host.")
+    endif()
+    set(key "${CMAKE_MATCH_1}")
+    if(key IN_LIST keys)
+      message(FATAL_ERROR "${where}: DRIVER_OPTS sets \"${key}\" twice; Buildx keeps one value per "
+        "option, so give it once (a value with commas stays one value, e.g. \"${key}=a=1,b=2\").")
+    endif()
+    list(APPEND keys "${key}")
+    if(driver STREQUAL "remote" AND key MATCHES "^(cacert|cert|key|servername)$")
+      string(TOUPPER "${key}" kw)
+      message(FATAL_ERROR "${where}: DRIVER_OPTS \"${o}\": give TLS settings with the keyword "
+        "${kw} <file> instead, which checks the file and makes its path absolute.")
+    endif()
+  endforeach()
+endfunction()
+
+# Reads the TLS keywords <prefix>_CACERT, _CERT, _KEY and _SERVERNAME of the
+# caller and sets <out> to the driver options they become.  Certificates
+# and keys are files, never PEM text in CMake (it would land in the cache
+# and in generated files).
+function(_multiarch_tls_opts where driver prefix out)
+  set(opts "")
+  foreach(kw CACERT CERT KEY SERVERNAME)
+    if(NOT DEFINED ${prefix}_${kw})
+      continue()
+    endif()
+    set(value "${${prefix}_${kw}}")
+    if(NOT driver STREQUAL "remote")
+      message(FATAL_ERROR "${where}: ${kw} is for DRIVER remote (TLS to a BuildKit daemon); "
+        "a ${driver} builder takes no TLS files.")
+    endif()
+    if(value STREQUAL "")
+      message(FATAL_ERROR "${where}: ${kw} is empty; give a value or leave the keyword out.")
+    endif()
+    string(TOLOWER "${kw}" key)
+    if(kw STREQUAL "SERVERNAME")
+      list(APPEND opts "servername=${value}")
+      continue()
+    endif()
+    if(value MATCHES "-----BEGIN|\n")
+      message(FATAL_ERROR "${where}: ${kw} holds PEM text; give the path of a file that holds it "
+        "(e.g. ${kw} /etc/buildkit/certs/${key}.pem). Keys in CMake would land in the cache and in "
+        "generated files.")
+    endif()
+    cmake_path(ABSOLUTE_PATH value BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${value}" OR IS_DIRECTORY "${value}")
+      message(FATAL_ERROR "${where}: ${kw} \"${value}\" is not a file; give the path of the PEM "
+        "file (a relative path is taken from ${CMAKE_CURRENT_SOURCE_DIR}).")
+    endif()
+    list(APPEND opts "${key}=${value}")
+  endforeach()
+  set(${out} "${opts}" PARENT_SCOPE)
+endfunction()
+
+# The TLS options of one node, after merging, must be a set Buildx accepts.
+function(_multiarch_check_tls where opts)
+  set(has "")
+  foreach(o IN LISTS opts)
+    if(o MATCHES "^(cacert|cert|key|servername)=")
+      list(APPEND has "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  if("cert" IN_LIST has AND NOT "key" IN_LIST has)
+    message(FATAL_ERROR "${where}: CERT is given without KEY; a client certificate needs its key "
+      "(KEY <file>).")
+  elseif("key" IN_LIST has AND NOT "cert" IN_LIST has)
+    message(FATAL_ERROR "${where}: KEY is given without CERT; give the client certificate too "
+      "(CERT <file>).")
+  endif()
+  if(has AND NOT "cacert" IN_LIST has)
+    message(FATAL_ERROR "${where}: TLS needs CACERT <file>, the CA that signed the daemon's "
+      "certificate (Buildx refuses TLS without it).")
+  endif()
+endfunction()
+
 function(add_multiarch_builder name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG" "DRIVER_OPTS")
+  # NODES comes last: a node's keywords (ENDPOINT, DRIVER_OPTS, CACERT, ...)
+  # repeat the builder's, so the arguments are split there before parsing.
+  set(own "")
+  set(node_args "")
+  set(has_nodes FALSE)
+  if(ARGC GREATER 1)
+    math(EXPR last "${ARGC} - 1")
+    foreach(i RANGE 1 ${last})
+      if(has_nodes)
+        list(APPEND node_args "${ARGV${i}}")
+      elseif("${ARGV${i}}" STREQUAL "NODES")
+        set(has_nodes TRUE)
+      else()
+        list(APPEND own "${ARGV${i}}")
+      endif()
+    endforeach()
+  endif()
+  cmake_parse_arguments(arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG;CACERT;CERT;KEY;SERVERNAME"
+    "DRIVER_OPTS" ${own})
   _multiarch_check_keywords(add_multiarch_builder "${name}" "${arg_UNPARSED_ARGUMENTS}")
+  set(where "add_multiarch_builder(${name})")
   if(NOT name MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    message(FATAL_ERROR "add_multiarch_builder(${name}): \"${name}\" is not a valid builder name "
-      "(letters, digits, _ . -).")
+    message(FATAL_ERROR "${where}: \"${name}\" is not a valid builder name (letters, digits, _ . -).")
   endif()
   if(TARGET multiarch-builder-${name})
-    message(FATAL_ERROR "add_multiarch_builder(${name}): builder \"${name}\" is declared twice.")
+    message(FATAL_ERROR "${where}: builder \"${name}\" is declared twice.")
   endif()
   if(NOT DEFINED arg_DRIVER)
-    message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER is required, e.g. DRIVER docker-container.")
+    message(FATAL_ERROR "${where}: DRIVER is required, e.g. DRIVER docker-container.")
   endif()
-  if(arg_DRIVER STREQUAL "remote")
-    if(NOT arg_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
-      message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER remote needs ENDPOINT "
-        "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host; got \"${arg_ENDPOINT}\".")
-    endif()
-  elseif(arg_DRIVER STREQUAL "docker-container")
-    if(DEFINED arg_ENDPOINT)
-      message(FATAL_ERROR "add_multiarch_builder(${name}): ENDPOINT is for DRIVER remote; "
-        "a docker-container builder runs on the Docker host.")
-    endif()
-  else()
-    message(FATAL_ERROR "add_multiarch_builder(${name}): DRIVER \"${arg_DRIVER}\" is not supported; "
-      "use DRIVER docker-container or DRIVER remote.")
+  set(driver "${arg_DRIVER}")
+  if(NOT driver MATCHES "^(docker-container|remote|kubernetes)$")
+    message(FATAL_ERROR "${where}: DRIVER \"${driver}\" is not supported; "
+      "use DRIVER docker-container, remote or kubernetes.")
   endif()
-  _multiarch_check_pairs(add_multiarch_builder "${name}" DRIVER_OPTS "${arg_DRIVER_OPTS}")
+  set(endpoint_hint "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host")
+  _multiarch_check_driver_opts("${where}" "${driver}" "${arg_DRIVER_OPTS}")
+  _multiarch_tls_opts("${where}" "${driver}" arg builder_tls)
+  _multiarch_merge_opts(builder_opts "${arg_DRIVER_OPTS}" "${builder_tls}")
   if(DEFINED arg_BUILDKITD_CONFIG)
+    if(driver STREQUAL "remote")
+      message(FATAL_ERROR "${where}: BUILDKITD_CONFIG is not accepted by DRIVER remote: Buildx "
+        "does not configure a daemon it did not start. Put the settings in the daemon's own "
+        "buildkitd.toml (buildkitd --config) and remove BUILDKITD_CONFIG.")
+    endif()
     cmake_path(ABSOLUTE_PATH arg_BUILDKITD_CONFIG BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     if(NOT EXISTS "${arg_BUILDKITD_CONFIG}" OR IS_DIRECTORY "${arg_BUILDKITD_CONFIG}")
-      message(FATAL_ERROR "add_multiarch_builder(${name}): BUILDKITD_CONFIG \"${arg_BUILDKITD_CONFIG}\" "
+      message(FATAL_ERROR "${where}: BUILDKITD_CONFIG \"${arg_BUILDKITD_CONFIG}\" "
         "is not a file; give the path of a buildkitd.toml.")
     endif()
   endif()
 
+  set(nodes "")
+  set(node_lines "")
+  if(NOT has_nodes)
+    if(driver STREQUAL "remote")
+      if(NOT arg_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
+        message(FATAL_ERROR "${where}: DRIVER remote needs ENDPOINT ${endpoint_hint}, or NODES "
+          "with an ENDPOINT per node; got \"${arg_ENDPOINT}\".")
+      endif()
+      _multiarch_check_tls("${where}" "${builder_opts}")
+    elseif(DEFINED arg_ENDPOINT)
+      message(FATAL_ERROR "${where}: ENDPOINT is for DRIVER remote; a ${driver} builder "
+        "starts BuildKit itself (on the Docker host, or in the cluster that KUBECONFIG names).")
+    endif()
+  else()
+    if(driver STREQUAL "docker-container")
+      message(FATAL_ERROR "${where}: NODES is for DRIVER remote (one BuildKit daemon per node) "
+        "and DRIVER kubernetes (one deployment per node); a docker-container builder runs on "
+        "this Docker host.")
+    endif()
+    if(DEFINED arg_ENDPOINT)
+      message(FATAL_ERROR "${where}: ENDPOINT \"${arg_ENDPOINT}\" and NODES were both given; "
+        "with NODES, give each node its own: NODE <node> ENDPOINT <url> PLATFORMS <platform>...")
+    endif()
+    list(LENGTH node_args n)
+    if(n EQUAL 0 OR NOT "${node_args}" MATCHES "^NODE;")
+      message(FATAL_ERROR "${where}: NODES must be followed by one group per node, each "
+        "\"NODE <node> [ENDPOINT <url>] PLATFORMS <platform>...\", and come last.")
+    endif()
+    # Split into NODE groups.
+    set(groups "")
+    set(current "")
+    foreach(a IN LISTS node_args)
+      if(a STREQUAL "NODE")
+        if(NOT current STREQUAL "")
+          list(APPEND groups "${current}")
+        endif()
+        set(current "#")
+      else()
+        string(APPEND current "\n${a}")
+      endif()
+    endforeach()
+    list(APPEND groups "${current}")
+    set(endpoints "")
+    foreach(group IN LISTS groups)
+      string(REGEX REPLACE "^#\n?" "" group "${group}")
+      string(REPLACE "\n" ";" group "${group}")
+      list(POP_FRONT group node)
+      if(NOT node MATCHES "^[a-z][a-z0-9_.-]*$")
+        message(FATAL_ERROR "${where}: node name \"${node}\" is invalid; a node name starts with a "
+          "lowercase letter and holds lowercase letters, digits, _ . - (Buildx lowercases them), "
+          "e.g. NODE ${name}-arm64.")
+      endif()
+      if(node IN_LIST nodes)
+        message(FATAL_ERROR "${where}: NODE ${node} is declared twice; give each node its own name.")
+      endif()
+      set(nwhere "${where}, NODE ${node}")
+      cmake_parse_arguments(node "" "ENDPOINT;CACERT;CERT;KEY;SERVERNAME" "PLATFORMS;DRIVER_OPTS" ${group})
+      if(node_UNPARSED_ARGUMENTS)
+        list(GET node_UNPARSED_ARGUMENTS 0 first)
+        message(FATAL_ERROR "${nwhere}: unknown argument \"${first}\"; a node takes ENDPOINT, "
+          "PLATFORMS, CACERT, CERT, KEY, SERVERNAME and DRIVER_OPTS.")
+      endif()
+      if(driver STREQUAL "remote")
+        if(NOT node_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
+          message(FATAL_ERROR "${nwhere}: a node of DRIVER remote needs ENDPOINT ${endpoint_hint}; "
+            "got \"${node_ENDPOINT}\".")
+        endif()
+        if(node_ENDPOINT IN_LIST endpoints)
+          message(FATAL_ERROR "${nwhere}: ENDPOINT ${node_ENDPOINT} is already the endpoint of "
+            "another node; every node is its own BuildKit daemon.")
+        endif()
+        list(APPEND endpoints "${node_ENDPOINT}")
+      elseif(DEFINED node_ENDPOINT)
+        message(FATAL_ERROR "${nwhere}: ENDPOINT is for DRIVER remote; a kubernetes node is a "
+          "deployment that Buildx creates (choose where with DRIVER_OPTS, e.g. "
+          "\"nodeselector=kubernetes.io/arch=arm64\").")
+      endif()
+      if(NOT node_PLATFORMS)
+        message(FATAL_ERROR "${nwhere}: PLATFORMS is required: the platforms this node builds, "
+          "e.g. PLATFORMS linux/arm64.")
+      endif()
+      set(platforms "")
+      foreach(p IN LISTS node_PLATFORMS)
+        _multiarch_normalize_platform("${p}" norm error)
+        if(error)
+          message(FATAL_ERROR "${nwhere}: ${error}")
+        endif()
+        if(norm IN_LIST platforms)
+          message(FATAL_ERROR "${nwhere}: platform \"${p}\" is listed twice (as ${norm}).")
+        elseif(DEFINED "owner_${norm}")
+          message(FATAL_ERROR "${nwhere}: platform ${norm} is already owned by NODE ${owner_${norm}}; "
+            "Buildx sends each platform to the one node that owns it, so list it under one node.")
+        endif()
+        list(APPEND platforms "${norm}")
+        set("owner_${norm}" "${node}")
+      endforeach()
+      _multiarch_check_driver_opts("${nwhere}" "${driver}" "${node_DRIVER_OPTS}")
+      _multiarch_tls_opts("${nwhere}" "${driver}" node node_tls)
+      _multiarch_merge_opts(opts "${builder_opts}" "${node_tls}")
+      _multiarch_merge_opts(opts "${opts}" "${node_DRIVER_OPTS}")
+      if(driver STREQUAL "remote")
+        _multiarch_check_tls("${nwhere}" "${opts}")
+      endif()
+      list(APPEND nodes "${node}")
+      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_ENDPOINT "${node_ENDPOINT}")
+      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_PLATFORMS "${platforms}")
+      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS "${opts}")
+    endforeach()
+  endif()
+
   _multiarch_docker(docker)
   set(builder_file "${CMAKE_BINARY_DIR}/multiarch-builders/${name}.cmake")
-  set(content "# Generated by add_multiarch_builder(${name}).\n")
+  set(content "# Generated by add_multiarch_builder(${name}); read by EnsureBuilder.cmake.\n")
   _multiarch_set_line(content MULTIARCH_BUILDER_NAME "${name}")
-  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER "${arg_DRIVER}")
-  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER_OPTS "${arg_DRIVER_OPTS}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER "${driver}")
+  # Without NODES: the options of the builder's one node.
+  _multiarch_set_line(content MULTIARCH_BUILDER_DRIVER_OPTS "${builder_opts}")
   _multiarch_set_line(content MULTIARCH_BUILDER_CONFIG "${arg_BUILDKITD_CONFIG}")
   _multiarch_set_line(content MULTIARCH_BUILDER_ENDPOINT "${arg_ENDPOINT}")
+  _multiarch_set_line(content MULTIARCH_BUILDER_NODES "${nodes}")
+  string(APPEND content "${node_lines}")
   _multiarch_set_line(content MULTIARCH_DOCKER "${docker}")
   _multiarch_write_if_changed("${builder_file}" "${content}")
 
@@ -553,10 +890,6 @@ function(add_multiarch_builder name)
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/EnsureBuilder.cmake"
     COMMENT "Ensuring Buildx builder ${name}"
     USES_TERMINAL VERBATIM)
-  get_property(images GLOBAL PROPERTY _MULTIARCH_IMAGES_OF_BUILDER_${name})
-  foreach(image IN LISTS images)
-    add_dependencies(${image} multiarch-builder-${name})
-  endforeach()
 endfunction()
 
 function(add_multiarch_smoke_test image)

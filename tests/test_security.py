@@ -169,5 +169,33 @@ class Login(TestCase):
             (project.build / "CMakeCache.txt").read_bytes())))
 
 
+class PlainHttp(TestCase):
+    """multiarch-plain-http.test is the shared registry under a name that
+    BuildKit does not take for loopback (tests/env/setup.sh maps it to
+    127.0.0.1): a registry that answers plain HTTP."""
+
+    def test_plain_http_needs_an_opt_in(self):
+        path = f"test/plain-http-{uuid.uuid4().hex[:8]}"
+        repo = f"multiarch-plain-http.test:5000/{path}"
+        project = Project("plain-http", """
+            add_multiarch_image(app REPOSITORY "${REPO}" PLATFORMS linux/amd64 linux/arm64 PROMOTE_TAGS release)
+            """, {"Dockerfile": "FROM scratch\nCOPY Dockerfile /\n"})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, "registry multiarch-plain-http.test:5000 answers plain HTTP",
+                             "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=multiarch-plain-http.test:5000",
+                             "Nothing was pushed")
+        self.assertNothingPushed(f"127.0.0.1:5000/{path}")
+
+        project.configure("-DMULTIARCH_PLAIN_HTTP_REGISTRIES=multiarch-plain-http.test:5000", check=True)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        info = project.image_json("app")
+        self.assertEqual(info["repository"], repo)
+        _, digest, _ = self.registry.manifest(path, "2.3.4")
+        self.assertEqual(digest, info["digest"])
+        self.assertEqual(sorted(self.registry.platforms(path, "2.3.4")), ["linux/amd64", "linux/arm64"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -63,15 +63,31 @@ if(missing)
 endif()
 
 # The registry answers (a missing tag is fine; no connection is not).
-list(GET MULTIARCH_TAGS 0 first_tag)
-_multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
-  "${repo}:${first_tag}")
-if(NOT reach_rc EQUAL 0 AND reach_err MATCHES
-    "connection refused|no such host|i/o timeout|dial tcp|server gave HTTP response|certificate|[Uu]nauthorized|authentication required|denied|401")
+string(REGEX MATCH "^[^/]+" registry_host "${repo}")
+if(MULTIARCH_PLAIN_HTTP)
+  file(DOWNLOAD "http://${registry_host}/v2/" STATUS reach TIMEOUT 20)
+  list(GET reach 0 reach_code)
+  if(NOT reach_code EQUAL 0)
+    list(GET reach 1 reach_why)
+    _multiarch_die("image ${name}: the plain-HTTP registry ${registry_host} does not answer at "
+      "http://${registry_host}/v2/: ${reach_why}. Fix: start it or correct REPOSITORY. Nothing was pushed.")
+  endif()
+else()
+  list(GET MULTIARCH_TAGS 0 first_tag)
+  _multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
+    "${repo}:${first_tag}")
   string(STRIP "${reach_err}" reach_err)
-  _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
-    "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
-    "docker login <host> first. Nothing was pushed.")
+  if(NOT reach_rc EQUAL 0 AND reach_err MATCHES "server gave HTTP response to HTTPS client")
+    _multiarch_die("image ${name}: registry ${registry_host} answers plain HTTP, not HTTPS (${reach_err}). "
+      "Plain HTTP to a registry other than loopback needs an explicit opt-in: "
+      "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
+      "Nothing was pushed.")
+  elseif(NOT reach_rc EQUAL 0 AND reach_err MATCHES
+      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
+    _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
+      "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
+      "docker login ${registry_host} first. Nothing was pushed.")
+  endif()
 endif()
 
 # 2. Build and push the index by digest only: no tag moves yet.
@@ -79,11 +95,15 @@ file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
 set(metadata "${MULTIARCH_STATE_DIR}/metadata.json")
 file(REMOVE "${metadata}")
 string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
+set(insecure "")
+if(MULTIARCH_PLAIN_HTTP)
+  set(insecure ",registry.insecure=true")
+endif()
 set(cmd "${docker}" buildx build
   --builder "${builder}"
   --platform "${platform_list}"
   --file "${MULTIARCH_DOCKERFILE}"
-  --output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true"
+  --output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true${insecure}"
   --metadata-file "${metadata}")
 foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
   _multiarch_append_args(cmd --build-arg "${a}")
@@ -128,22 +148,7 @@ if(NOT expected STREQUAL actual)
 endif()
 
 # 4. Tag the verified index, check each tag resolves to it, record it.
-set(cmd "${docker}" buildx imagetools create --builder "${builder}")
-foreach(t IN LISTS MULTIARCH_TAGS)
-  list(APPEND cmd --tag "${repo}:${t}")
-endforeach()
-_multiarch_capture(tag ${cmd} "${repo}@${digest}")
-if(NOT tag_rc EQUAL 0)
-  _multiarch_die("image ${name}: tagging ${repo}@${digest} failed: ${tag_err}")
-endif()
-foreach(t IN LISTS MULTIARCH_TAGS)
-  _multiarch_read_index("${docker}" "${builder}" "${repo}:${t}" tagged)
-  string(SHA256 tagged_digest "${tagged}")
-  if(NOT "sha256:${tagged_digest}" STREQUAL digest)
-    _multiarch_die("image ${name}: after tagging, ${repo}:${t} points at sha256:${tagged_digest}, "
-      "not at the pushed ${digest}. Another push may have raced this one; build again.")
-  endif()
-endforeach()
+_multiarch_tag_index("${docker}" "${builder}" "${repo}" "${digest}" ${MULTIARCH_TAGS})
 
 set(json "{}")
 string(JSON json SET "${json}" repository "\"${repo}\"")

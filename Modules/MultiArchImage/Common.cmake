@@ -265,9 +265,40 @@ function(_multiarch_require_buildx docker)
   endif()
 endfunction()
 
-# Reads the index (or manifest list) at <ref> through Buildx; sets
-# <out_json> to its raw JSON.
+# Registry access.  By default through Buildx (docker login's credentials,
+# the builder's registry configuration).  A registry opted in to plain HTTP
+# (MULTIARCH_PLAIN_HTTP true in the caller's scope) is spoken to directly
+# over its HTTP API, without credentials: they would travel in clear text.
+
+function(_multiarch_split_ref ref host_out path_out rest_out)
+  string(REGEX MATCH "^([^/]+)/([^@:]+)([@:].*)$" _ "${ref}")
+  set(${host_out} "${CMAKE_MATCH_1}" PARENT_SCOPE)
+  set(${path_out} "${CMAKE_MATCH_2}" PARENT_SCOPE)
+  string(REGEX REPLACE "^[@:]" "" rest "${CMAKE_MATCH_3}")
+  set(${rest_out} "${rest}" PARENT_SCOPE)
+endfunction()
+
+# Reads the index (or manifest list) at <ref>; sets <out_json> to its raw
+# bytes as text.  Fails the script if the registry cannot give it.
 function(_multiarch_read_index docker builder ref out_json)
+  if(MULTIARCH_PLAIN_HTTP)
+    _multiarch_split_ref("${ref}" host path reference)
+    string(RANDOM LENGTH 10 suffix)
+    set(tmp "${CMAKE_CURRENT_BINARY_DIR}/.multiarch-index-${suffix}.json")
+    file(DOWNLOAD "http://${host}/v2/${path}/manifests/${reference}" "${tmp}"
+      HTTPHEADER "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json"
+      STATUS status TIMEOUT 60)
+    list(GET status 0 code)
+    if(NOT code EQUAL 0)
+      file(REMOVE "${tmp}")
+      list(GET status 1 why)
+      _multiarch_die("cannot read ${ref} from the plain-HTTP registry ${host}: ${why}")
+    endif()
+    file(READ "${tmp}" body)
+    file(REMOVE "${tmp}")
+    set(${out_json} "${body}" PARENT_SCOPE)
+    return()
+  endif()
   set(args "${docker}" buildx imagetools inspect --raw)
   if(builder)
     list(APPEND args --builder "${builder}")
@@ -277,6 +308,51 @@ function(_multiarch_read_index docker builder ref out_json)
     _multiarch_die("cannot read ${ref} from the registry: ${i_err}")
   endif()
   set(${out_json} "${i_out}" PARENT_SCOPE)
+endfunction()
+
+# Points each of <tags> of <repo> at the index <digest> (no rebuild: the
+# same bytes under new names), then checks every tag resolves to it.
+function(_multiarch_tag_index docker builder repo digest)
+  set(tags ${ARGN})
+  if(MULTIARCH_PLAIN_HTTP)
+    _multiarch_read_index("${docker}" "${builder}" "${repo}@${digest}" body)
+    string(JSON media GET "${body}" mediaType)
+    _multiarch_split_ref("${repo}@${digest}" host path _)
+    string(RANDOM LENGTH 10 suffix)
+    set(tmp "${CMAKE_CURRENT_BINARY_DIR}/.multiarch-index-${suffix}.json")
+    file(WRITE "${tmp}" "${body}")
+    foreach(t IN LISTS tags)
+      file(UPLOAD "${tmp}" "http://${host}/v2/${path}/manifests/${t}"
+        HTTPHEADER "Content-Type: ${media}" STATUS status TIMEOUT 60)
+      list(GET status 0 code)
+      if(NOT code EQUAL 0)
+        file(REMOVE "${tmp}")
+        list(GET status 1 why)
+        _multiarch_die("tagging ${repo}:${t} on the plain-HTTP registry ${host} failed: ${why}")
+      endif()
+    endforeach()
+    file(REMOVE "${tmp}")
+  else()
+    set(cmd "${docker}" buildx imagetools create)
+    if(builder)
+      list(APPEND cmd --builder "${builder}")
+    endif()
+    foreach(t IN LISTS tags)
+      list(APPEND cmd --tag "${repo}:${t}")
+    endforeach()
+    _multiarch_capture(tag ${cmd} "${repo}@${digest}")
+    if(NOT tag_rc EQUAL 0)
+      _multiarch_die("tagging ${repo}@${digest} failed: ${tag_err}")
+    endif()
+  endif()
+  foreach(t IN LISTS tags)
+    _multiarch_read_index("${docker}" "${builder}" "${repo}:${t}" tagged)
+    string(SHA256 tagged_digest "${tagged}")
+    if(NOT "sha256:${tagged_digest}" STREQUAL digest)
+      _multiarch_die("after tagging, ${repo}:${t} points at sha256:${tagged_digest}, not at ${digest}. "
+        "Another push may have raced this one; run the step again.")
+    endif()
+  endforeach()
 endfunction()
 
 # From an index's JSON, the list of "platform=digest" for each manifest,

@@ -151,6 +151,17 @@ YML
   did "started docker-registry (data in $STATE_DIR/registry/data, log in $STATE_DIR/registry/registry.log)"
 fi
 
+# A name for the local registry that is not loopback to BuildKit's eyes
+# (it resolves to 127.0.0.1, but BuildKit decides by the name): the tests
+# use it for a registry that answers plain HTTP and so needs an opt-in.
+step "host name multiarch-plain-http.test"
+if grep -qE '^127\.0\.0\.1[[:space:]].*multiarch-plain-http\.test' /etc/hosts; then
+  skip "in /etc/hosts"
+else
+  echo "127.0.0.1 multiarch-plain-http.test" >> /etc/hosts || die "cannot write /etc/hosts"
+  did "added to /etc/hosts"
+fi
+
 # --- BuildKit image for the docker-container driver ----------------------------------------
 step "local BuildKit image $BUILDKIT_IMAGE"
 if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then
