@@ -53,9 +53,10 @@ Docker, Buildx, the builder and the registry when the targets build.
   that builds every image of the project.  The build goes in this order,
   and stops at the first failure with nothing tagged:
 
-  1. Buildx is present and the builder exists (one declared with
-     :command:`add_multiarch_builder` is created first) and can build every
-     declared platform (``docker buildx inspect --bootstrap``).
+  1. The Dockerfile and context exist, Buildx is present, the builder
+     exists (one declared with :command:`add_multiarch_builder` is created
+     first) and can build every declared platform (``docker buildx inspect
+     --bootstrap``), and the registry answers.
   2. ``docker buildx build --platform <list>`` pushes the index *by digest*,
      with no tag.
   3. The index is read back from the registry; its platforms must equal
