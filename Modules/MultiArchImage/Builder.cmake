@@ -1,5 +1,165 @@
-# Private: asks Buildx about a builder.  Included by the helper scripts.
+# Private: asks Buildx about a builder and its nodes.  Included by the
+# helper scripts.
 include_guard(GLOBAL)
+
+# Runs `docker buildx inspect <builder>` without --bootstrap (it must not
+# wait on a node that is down) and parses what it prints.  Sets, in the
+# caller's scope:
+#   <prefix>_FOUND       TRUE when Buildx knows the builder, else FALSE
+#   <prefix>_ERROR       Buildx's message when it does not
+#   <prefix>_NAME, <prefix>_DRIVER
+#   <prefix>_COUNT       the number of nodes; for each <i> in 1..COUNT:
+#   <prefix>_<i>_NAME, <prefix>_<i>_ENDPOINT
+#   <prefix>_<i>_STATUS  running, inactive, stopped, ... ("error" if it has one)
+#   <prefix>_<i>_ERROR   why the node cannot be used, if Buildx says so
+#   <prefix>_<i>_PLATFORMS    the platforms fixed on the node with --platform
+#                             (Buildx marks them with *), normalised
+#   <prefix>_<i>_REPORTED     TRUE when Buildx printed the node's platforms
+#                             (it does not for a node in error)
+#   <prefix>_<i>_DRIVER_OPTS  the node's driver options, key=value, sorted
+# Buildx has no machine-readable form of this (`ls --format json` merges the
+# fixed platforms with the ones the workers report), hence the parsing.
+function(_multiarch_inspect_builder docker builder prefix)
+  set(args "${docker}" buildx inspect)
+  if(builder)
+    list(APPEND args "${builder}")
+  endif()
+  _multiarch_capture(i ${args})
+  set(vars ${prefix}_FOUND ${prefix}_ERROR ${prefix}_NAME ${prefix}_DRIVER ${prefix}_COUNT)
+  set(${prefix}_FOUND FALSE)
+  set(${prefix}_ERROR "")
+  set(${prefix}_NAME "")
+  set(${prefix}_DRIVER "")
+  set(${prefix}_COUNT 0)
+  if(NOT i_rc EQUAL 0)
+    string(STRIP "${i_err}${i_out}" ${prefix}_ERROR)
+    foreach(v IN LISTS vars)
+      set(${v} "${${v}}" PARENT_SCOPE)
+    endforeach()
+    return()
+  endif()
+  set(${prefix}_FOUND TRUE)
+  set(count 0)
+  set(section top)
+  set(text "${i_out}\n")
+  # Line by line with string(FIND): a list would mangle lines holding ; or [.
+  while(NOT text STREQUAL "")
+    string(FIND "${text}" "\n" nl)
+    string(SUBSTRING "${text}" 0 ${nl} line)
+    math(EXPR nl "${nl} + 1")
+    string(SUBSTRING "${text}" ${nl} -1 text)
+    # Indented lines (labels, GC policy, files) and "GC Policy rule#0:" do
+    # not match: only "Key: value" at the start of a line.
+    if(NOT line MATCHES "^([A-Za-z][A-Za-z ]*):[ \t]*(.*)$")
+      continue()
+    endif()
+    set(key "${CMAKE_MATCH_1}")
+    string(STRIP "${CMAKE_MATCH_2}" value)
+    if(key STREQUAL "Nodes")
+      set(section nodes)
+    elseif(section STREQUAL "top")
+      if(key STREQUAL "Name")
+        set(${prefix}_NAME "${value}")
+      elseif(key STREQUAL "Driver")
+        set(${prefix}_DRIVER "${value}")
+      elseif(key STREQUAL "Error")
+        set(${prefix}_ERROR "${value}")
+      endif()
+    elseif(key STREQUAL "Name")
+      math(EXPR count "${count} + 1")
+      set(n ${prefix}_${count})
+      list(APPEND vars ${n}_NAME ${n}_ENDPOINT ${n}_STATUS ${n}_ERROR ${n}_PLATFORMS
+        ${n}_REPORTED ${n}_DRIVER_OPTS)
+      set(${n}_NAME "${value}")
+      foreach(field ENDPOINT STATUS ERROR PLATFORMS DRIVER_OPTS)
+        set(${n}_${field} "")
+      endforeach()
+      set(${n}_REPORTED FALSE)
+    elseif(count EQUAL 0)
+      continue()
+    elseif(key STREQUAL "Endpoint")
+      set(${n}_ENDPOINT "${value}")
+    elseif(key STREQUAL "Status")
+      set(${n}_STATUS "${value}")
+    elseif(key STREQUAL "Error")
+      set(${n}_STATUS error)
+      set(${n}_ERROR "${value}")
+    elseif(key STREQUAL "Driver Options")
+      # Printed as key="value" pairs, the values quoted as Go's %q does.
+      string(REGEX MATCHALL "[^ =]+=\"([^\"\\\\]|\\\\.)*\"" pairs "${value}")
+      set(opts "")
+      foreach(pair IN LISTS pairs)
+        string(REGEX MATCH "^([^=]+)=\"(.*)\"$" _ "${pair}")
+        set(k "${CMAKE_MATCH_1}")
+        set(v "${CMAKE_MATCH_2}")
+        string(REPLACE "\\\"" "\"" v "${v}")
+        string(REPLACE "\\\\" "\\" v "${v}")
+        list(APPEND opts "${k}=${v}")
+      endforeach()
+      list(SORT opts)
+      set(${n}_DRIVER_OPTS "${opts}")
+    elseif(key STREQUAL "Platforms")
+      set(${n}_REPORTED TRUE)
+      string(REPLACE "," ";" items "${value}")
+      foreach(item IN LISTS items)
+        string(STRIP "${item}" item)
+        if(item MATCHES "^(.+)\\*$")
+          _multiarch_normalize_platform("${CMAKE_MATCH_1}" norm error)
+          if(norm)
+            list(APPEND ${n}_PLATFORMS "${norm}")
+          else()
+            list(APPEND ${n}_PLATFORMS "${CMAKE_MATCH_1}")
+          endif()
+        endif()
+      endforeach()
+      list(SORT ${n}_PLATFORMS)
+    endif()
+  endwhile()
+  set(${prefix}_COUNT ${count})
+  foreach(v IN LISTS vars)
+    set(${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Sets <out> to a sentence naming each node of <builder> (empty: Buildx's
+# current builder) that does not run, with its endpoint and Buildx's reason,
+# e.g. `node "arm64" (tcp://10.0.0.2:1234) is inactive`; empty when every
+# node runs or Buildx does not know the builder.
+function(_multiarch_builder_node_problems docker builder out)
+  _multiarch_inspect_builder("${docker}" "${builder}" ins)
+  set(problems "")
+  if(ins_FOUND AND ins_COUNT GREATER 0)
+    foreach(i RANGE 1 ${ins_COUNT})
+      if(ins_${i}_STATUS STREQUAL "running")
+        continue()
+      endif()
+      set(p "node \"${ins_${i}_NAME}\" (${ins_${i}_ENDPOINT}) ")
+      if(ins_${i}_ERROR)
+        string(APPEND p "is in error: ${ins_${i}_ERROR}")
+      elseif(ins_${i}_STATUS STREQUAL "")
+        string(APPEND p "has no status")
+      elseif(ins_${i}_STATUS STREQUAL "inactive")
+        string(APPEND p "does not answer (status inactive)")
+      else()
+        string(APPEND p "is ${ins_${i}_STATUS}")
+      endif()
+      list(APPEND problems "${p}")
+    endforeach()
+  endif()
+  string(JOIN "; " problems ${problems})
+  set(${out} "${problems}" PARENT_SCOPE)
+endfunction()
+
+# The last "ERROR: ..." line of Buildx's output, else all of it, stripped.
+function(_multiarch_buildx_error text out)
+  string(REGEX MATCHALL "ERROR: [^\n]*" errors "${text}")
+  if(errors)
+    list(GET errors -1 text)
+    string(REGEX REPLACE "^ERROR: " "" text "${text}")
+  endif()
+  string(STRIP "${text}" text)
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
 
 # Bootstraps <builder> (empty: buildx's current one) and sets <name_out> to
 # its name and <platforms_out> to the normalised platforms its nodes build.
@@ -10,10 +170,26 @@ function(_multiarch_builder_platforms docker builder name_out platforms_out)
   endif()
   _multiarch_capture(b ${args})
   if(NOT b_rc EQUAL 0)
+    # A multi-node builder fails as a whole ("context deadline exceeded"):
+    # name the nodes that do not answer.
+    _multiarch_builder_node_problems("${docker}" "${builder}" problems)
+    _multiarch_buildx_error("${b_err}" b_err)
+    if(problems)
+      if(builder)
+        set(which "Buildx builder \"${builder}\"")
+        set(leave "docker buildx create --leave --name ${builder} --node <node>")
+      else()
+        set(which "Buildx's current builder")
+        set(leave "docker buildx create --leave --name <builder> --node <node>")
+      endif()
+      _multiarch_die("${which} is not usable: ${problems} (Buildx: ${b_err}). "
+        "Fix: start BuildKit at that endpoint or make it reachable (address, firewall, TLS files), "
+        "or take the node out of the builder (its NODE in add_multiarch_builder, or ${leave}). "
+        "Nothing was pushed.")
+    endif()
     _multiarch_capture(ls "${docker}" buildx ls --format "{{.Name}}")
     string(REGEX REPLACE "\n+$" "" ls_out "${ls_out}")
     string(REPLACE "\n" ", " ls_out "${ls_out}")
-    string(STRIP "${b_err}" b_err)
     if(builder)
       _multiarch_die("Buildx builder \"${builder}\" is not usable: ${b_err}. "
         "Existing builders: ${ls_out}. Fix: create it (docker buildx create --name ${builder} "
