@@ -1,0 +1,115 @@
+# One audit test of add_multiarch_image: streams one platform's variant of
+# the pushed image (its own manifest, by digest, from <name>.image.json)
+# through multiarch-audit, which checks that the platform can run every ELF
+# file in it (class, byte order, machine, ARM float ABI) and that every
+# script's #! interpreter is there.  Nothing of the image runs, so an amd64
+# program in the arm64 variant fails here even on an amd64 host, where it
+# would start.  Run by CTest; by hand:
+#
+#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
+#         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
+#         -DMULTIARCH_PLATFORM=linux/arm64 -DMULTIARCH_RESULT_FILE=<file>
+#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P AuditVariant.cmake
+#
+# On a pass it records the tested index digest in MULTIARCH_RESULT_FILE for
+# promotion.  Memory stays bounded: the filesystem is piped, never stored.
+
+cmake_minimum_required(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/Findings.cmake")
+foreach(var MULTIARCH_IMAGE_FILE MULTIARCH_PORTABILITY_FILE)
+  if(NOT ${var} OR NOT EXISTS "${${var}}")
+    _multiarch_die("AuditVariant.cmake needs -D${var}=<file written by add_multiarch_image>.")
+  endif()
+endforeach()
+foreach(var MULTIARCH_PLATFORM MULTIARCH_RESULT_FILE MULTIARCH_AUDIT_TOOL)
+  if(NOT ${var})
+    _multiarch_die("AuditVariant.cmake needs -D${var}=...; see the comment at its top.")
+  endif()
+endforeach()
+include("${MULTIARCH_IMAGE_FILE}")
+include("${MULTIARCH_PORTABILITY_FILE}")
+set(docker "${MULTIARCH_DOCKER}")
+set(platform "${MULTIARCH_PLATFORM}")
+set(name "${MULTIARCH_NAME}")
+set(test "${name}[${platform}]audit")
+file(REMOVE "${MULTIARCH_RESULT_FILE}")
+
+if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+  _multiarch_die("${test}: the audit tool \"${MULTIARCH_AUDIT_TOOL}\" does not exist; build it "
+    "(target MultiArchImage::audit, e.g. cmake --build ${MULTIARCH_BUILD_DIR}) or reinstall MultiArchImage.")
+endif()
+if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
+  _multiarch_die("image ${name} has not been built yet (no ${MULTIARCH_IMAGE_JSON}). "
+    "Build it first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
+endif()
+file(READ "${MULTIARCH_IMAGE_JSON}" image)
+string(JSON index_digest GET "${image}" digest)
+string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
+if(err)
+  _multiarch_die("${MULTIARCH_IMAGE_JSON} records no ${platform} variant of ${name}; "
+    "rebuild it: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
+endif()
+set(ref "${MULTIARCH_REPOSITORY}@${manifest}")
+
+_multiarch_capture(pull "${docker}" pull --quiet --platform "${platform}" "${ref}")
+if(NOT pull_rc EQUAL 0)
+  _multiarch_die("${test}: cannot pull ${ref}: ${pull_err}")
+endif()
+# "#!/usr/bin/env <program>" looks in the image's own PATH.
+set(path_dirs "")
+_multiarch_capture(env "${docker}" image inspect --format "{{json .Config.Env}}" "${ref}")
+if(env_rc EQUAL 0)
+  string(JSON n ERROR_VARIABLE e LENGTH "${env_out}")
+  if(NOT e AND n GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      string(JSON kv GET "${env_out}" ${i})
+      if(kv MATCHES "^PATH=(.*)$")
+        set(path_dirs "${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+  endif()
+endif()
+
+# A container is created, never started: `docker export` writes its
+# filesystem as one tar stream.  The command only satisfies images that
+# have no ENTRYPOINT or CMD.
+string(RANDOM LENGTH 12 ALPHABET "abcdefghijklmnopqrstuvwxyz0123456789" suffix)
+set(container "multiarch-audit-${suffix}")
+_multiarch_capture(create "${docker}" create --platform "${platform}" --name "${container}" "${ref}"
+  multiarch-audit-never-run)
+if(NOT create_rc EQUAL 0)
+  _multiarch_die("${test}: cannot create a container of ${ref} to read its filesystem: ${create_err}")
+endif()
+set(audit "${MULTIARCH_AUDIT_TOOL}" audit --platform "${platform}")
+if(NOT path_dirs STREQUAL "")
+  list(APPEND audit --path "${path_dirs}")
+endif()
+foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
+  _multiarch_append_args(audit --allow "${a}")
+endforeach()
+list(APPEND audit -)
+message(STATUS "multiarch: auditing ${ref} (${platform})")
+execute_process(COMMAND "${docker}" export "${container}" COMMAND ${audit}
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULTS_VARIABLE results)
+execute_process(COMMAND "${docker}" rm --force "${container}" OUTPUT_QUIET ERROR_QUIET)
+list(GET results 0 export_rc)
+list(GET results 1 audit_rc)
+if(NOT export_rc EQUAL 0)
+  _multiarch_die("${test}: docker export of ${ref} failed (${export_rc}): ${err}")
+endif()
+if(NOT audit_rc MATCHES "^[01]$")
+  _multiarch_die("${test}: the audit of ${ref} could not read its filesystem (${audit_rc}): ${err}")
+endif()
+
+_multiarch_report_findings("${out}" "${MULTIARCH_PORTABILITY_CHECK}" errors)
+if(errors GREATER 0)
+  _multiarch_die("${test} FAILED: ${ref} has ${errors} error(s) for ${platform}, listed above; "
+    "promotion of ${name} is refused. Fix the Dockerfile or the files it copies; accept a finding "
+    "on purpose with PORTABILITY_ALLOW <rule>[:<glob>] in add_multiarch_image(${name}).")
+endif()
+get_filename_component(dir "${MULTIARCH_RESULT_FILE}" DIRECTORY)
+file(MAKE_DIRECTORY "${dir}")
+file(WRITE "${MULTIARCH_RESULT_FILE}" "${index_digest}")
+message(STATUS "${test} passed: ${ref}")
