@@ -46,6 +46,12 @@ Docker, Buildx, the builder and the registry when the targets build.
       [SECRETS id=<id>,src=<file> | id=<id>,env=<VAR> ...]
       [DEPENDS <target-or-file>...]
       [BUILDER <name>]
+      [PORTABILITY_CHECK ERROR|WARN|OFF]
+      [PORTABILITY_ALLOW <rule>[:<glob>]...]
+      [ARTIFACTS <target>...
+        [DESTINATION <dir>]
+        [RUNTIME_LIBRARIES STATIC | COLLECT | NONE]
+        [TOOLCHAINS <platform>=<toolchain-file>...]]
     )
 
   Creates the target ``<name>``, which builds the image for every platform
@@ -53,7 +59,9 @@ Docker, Buildx, the builder and the registry when the targets build.
   that builds every image of the project.  The build goes in this order,
   and stops at the first failure with nothing tagged:
 
-  1. The Dockerfile and context exist, Buildx is present, the builder
+  1. The context check of the `portability checks`_ (unless
+     ``PORTABILITY_CHECK OFF``); the Dockerfile and context exist, Buildx
+     is present, the builder
      exists (one declared with :command:`add_multiarch_builder` is created
      first) and can build every declared platform (``docker buildx inspect
      --bootstrap``), and the registry answers.
@@ -94,15 +102,18 @@ Docker, Buildx, the builder and the registry when the targets build.
     for every image) to the index in ``<name>.image.json`` without a rebuild,
     only after every test that :command:`add_multiarch_smoke_test` declared
     for the image passed against that very digest, and every platform of the
-    image was tested.  Otherwise promotion lists the platforms that failed or
+    image was tested, and every audit test of the `portability checks`_
+    passed as well.  Otherwise promotion lists the platforms that failed or
     were not run and moves no tag.
 
   ``DOCKERFILE``
-    Default ``<CONTEXT>/Dockerfile``.  A relative path is taken from
+    Default ``<CONTEXT>/Dockerfile``; with ``ARTIFACTS``,
+    ``${CMAKE_CURRENT_SOURCE_DIR}/Dockerfile``.  A relative path is taken from
     ``CMAKE_CURRENT_SOURCE_DIR``.  It must exist when CMake runs.
 
   ``CONTEXT``
-    The build context directory.  Default ``CMAKE_CURRENT_SOURCE_DIR``.  It
+    The build context directory.  Default ``CMAKE_CURRENT_SOURCE_DIR``; with
+    ``ARTIFACTS``, ``${CMAKE_CURRENT_BINARY_DIR}/<name>.context``.  It
     may lie in the build tree (it is created if missing), where ``DEPENDS``
     targets can put their output, e.g. binaries cross-compiled per platform
     under ``<CONTEXT>/linux/arm64/...`` for ``COPY ${TARGETPLATFORM}/ /``.
@@ -136,9 +147,196 @@ Docker, Buildx, the builder and the registry when the targets build.
     The Buildx builder.  Default: the cache variable ``MULTIARCH_BUILDER``,
     else Buildx's current builder.
 
+  ``PORTABILITY_CHECK``
+    ``ERROR``, ``WARN`` or ``OFF``; default: the cache variable
+    ``MULTIARCH_PORTABILITY_CHECK``, itself ``ERROR``.  With ``ERROR`` a
+    definite finding of the `portability checks`_ stops the build before
+    anything is pushed, or fails the platform's audit test; with ``WARN``
+    every finding is reported as a warning and nothing fails; with ``OFF``
+    there is no check and no audit test (``<name>-check`` only says so).
+
+  ``PORTABILITY_ALLOW``
+    Findings accepted on purpose, for both checks: ``<rule>`` accepts every
+    finding of that rule, ``<rule>:<glob>`` those about a file matching
+    ``<glob>`` (``*``, ``?``, ``[...]`` within a path component, ``**``
+    across components), a path in the build context for the context check,
+    in the image for the audit, e.g. ``foreign-elf:/usr/aarch64-linux-gnu/**``
+    for a cross toolchain's libraries.  Accepted findings are still printed,
+    as ``accepted:``.
+
+  ``ARTIFACTS``
+    Targets of this project (executables; with ``RUNTIME_LIBRARIES COLLECT``
+    also shared or module libraries) built once for every platform of
+    ``PLATFORMS`` and copied into the context as
+    ``<CONTEXT>/<platform>/<DESTINATION>/<file>``, e.g.
+    ``linux/arm64/usr/local/bin/hello``, so that a Dockerfile with no
+    ``RUN`` step takes each platform's own files::
+
+      FROM scratch
+      ARG TARGETPLATFORM
+      COPY ${TARGETPLATFORM}/ /
+
+    Nothing runs under emulation.  The platform this build compiles for
+    (usually the host's) takes the targets of this build.  Every other
+    platform has a *sub-build*: the same source tree configured once more
+    in ``<build>/multiarch-subbuilds/<platform>/`` with that platform's
+    toolchain file, the build type (``CMAKE_BUILD_TYPE``), the generator and
+    ``MULTIARCH_SUBBUILD_CMAKE_ARGS``, of which only the ``ARTIFACTS`` targets
+    are built (target ``multiarch-subbuild-<os-arch[-variant]>``, one per
+    platform for every image of the project; by hand
+    ``cmake -DMULTIARCH_SUBBUILD_FILE=<build>/multiarch-subbuilds/<platform>.cmake
+    -P SubBuild.cmake``).  The sub-builds run in parallel where the
+    generator runs targets in parallel (Ninja).  A sub-build is configured
+    with ``MULTIARCH_SUBBUILD_PLATFORM`` set to its platform; there
+    ``add_multiarch_image``, ``add_multiarch_builder`` and
+    ``add_multiarch_smoke_test`` declare nothing, so that no sub-build starts
+    another, and a project may test the variable to skip what the image does
+    not need.  The targets may be declared before or after the image.
+
+    Builds are incremental: after a change of one source file, that file is
+    compiled once per platform, the programs that use it linked once per
+    platform, and the image pushed again; nothing else.  The target
+    ``<name>-artifacts`` does the copying alone (by hand:
+    ``cmake -DMULTIARCH_STAGE_FILE=<build>/<name>.multiarch/artifacts-<platform>.cmake
+    -P StageArtifacts.cmake``): it copies only files that differ, removes
+    files it copied before and no longer copies, and fails, before anything
+    is pushed, when a file is not an ELF binary for its platform's CPU (a
+    toolchain file for another CPU; an amd64 binary in an arm64 image would
+    even start on an amd64 host).
+
+  ``DESTINATION``
+    Where the ``ARTIFACTS`` files go inside the image.  Default
+    ``usr/local/bin``.  A leading ``/`` is allowed; ``.`` and ``..`` are not.
+
+  ``RUNTIME_LIBRARIES``
+    The shared libraries the ``ARTIFACTS`` need at run time:
+
+    ``STATIC`` (default)
+      Executables are linked with ``-static`` in every build (also the
+      host build), so they need no library and no loader, e.g. in a
+      ``FROM scratch`` image.  A program that still names a loader is an
+      error; a shared library in ``ARTIFACTS`` is an error.
+    ``COLLECT``
+      Linked as the project says.  ``file(GET_RUNTIME_DEPENDENCIES)``,
+      with the platform's ``objdump``, resolves the libraries every
+      artifact needs in the platform's sysroot (the compiler's link
+      folders, e.g. ``/usr/aarch64-linux-gnu/lib``; the host build: the
+      host's), and the project's own shared libraries through their build
+      RPATH.  They are copied to ``<platform>/usr/lib/`` (a folder every
+      glibc and musl loader searches without configuration) and the program
+      interpreter to the path the programs name (e.g.
+      ``/lib/ld-linux-aarch64.so.1``).  A library that cannot be found is
+      an error naming it.
+    ``NONE``
+      Linked as the project says; no library is copied: the base image
+      provides them.
+
+    A target shipped by several images takes the same value in each.
+
+  ``TOOLCHAINS``
+    ``<platform>=<file>`` pairs: the CMake toolchain file of a platform's
+    sub-build (a relative path is taken from ``CMAKE_CURRENT_SOURCE_DIR``).
+    A platform named here gets a sub-build even if it is the host build's.
+    Default for the others: ``${MULTIARCH_TOOLCHAIN_DIR}/<os>-<arch>[-<variant>].cmake``,
+    shipped for Debian's cross compilers (``apt install g++-aarch64-linux-gnu``
+    and so on).  Configuring fails, naming the platform and the fix, for a
+    platform with neither, or whose shipped toolchain file names a compiler
+    that is not installed.  Every image of the project builds a platform
+    with the same toolchain file.
+
   Target properties set on ``<name>``: ``MULTIARCH_REPOSITORY``,
   ``MULTIARCH_PLATFORMS`` (normalised), ``MULTIARCH_TAGS``,
   ``MULTIARCH_PROMOTE_TAGS``, ``MULTIARCH_IMAGE_JSON``.
+
+  .. _`portability checks`:
+
+  **Portability checks.**  An amd64 program in the arm64 variant starts on
+  an amd64 host, where the kernel runs it natively, so a smoke test there
+  passes while the image fails on an arm64 server.  Two checks catch what
+  ties a variant to the wrong CPU.  Each finding is one line,
+  ``error|warning|accepted: <file>[:<line>]: <what> [<rule>]``, then a
+  ``summary:`` line.
+
+  *The context check* runs first in ``<name>`` (again whenever the push
+  runs again) and, every time, as the target ``<name>-check``.  It reads the
+  Dockerfile and the build context, leaving out what ``.dockerignore`` (or
+  ``<Dockerfile>.dockerignore``) leaves out, with the values of
+  ``BUILD_ARGS`` and of ``TARGETPLATFORM``, ``TARGETARCH``, ... for each
+  declared platform.  Errors:
+
+  ``elf-for-every-platform``
+    A ``COPY`` or ``ADD`` whose source does not depend on the target
+    platform copies an ELF file, into every variant, that some declared
+    platform cannot run.
+  ``elf-wrong-platform``
+    An ELF file that a source depending on the target platform puts into one
+    variant (``COPY ${TARGETPLATFORM}/ /``), or that lies in a folder named
+    for a declared platform (``linux/arm64/``, ``arm64/``,
+    ``tool_linux_arm64/``), is built for another CPU.
+  ``from-fixed-platform``
+    ``FROM --platform=<constant>`` naming one platform where several are
+    declared: an error for the final stage and the stages it is built on
+    (their ``RUN`` and ``COPY`` steps are then checked as for every
+    platform), a warning for other stages.  ``--platform=$BUILDPLATFORM``
+    (a stage that builds) and ``$TARGETPLATFORM`` are fine.
+  ``fixed-arch-url``
+    A download URL in ``RUN`` or ``ADD`` naming one architecture (``amd64``,
+    ``x86_64``, ``aarch64``, ``arm64``, ``armhf``, ...; Dockerfile variables
+    expanded) in an instruction that neither uses ``TARGETARCH`` or
+    ``TARGETPLATFORM`` nor chooses at run time (``uname -m``, ``dpkg
+    --print-architecture``, one URL per architecture); a warning when it
+    does, or in a ``--platform=$BUILDPLATFORM`` stage.
+  ``fixed-arch-repository``
+    A package repository line, in a ``RUN`` step or in a ``.list``,
+    ``.sources`` or ``.repo`` file copied for every platform, that leaves out
+    a declared platform's architecture (``deb [arch=amd64] ...``,
+    ``Architectures: amd64``, ``baseurl=.../x86_64/``).
+  ``buildkit-error``
+    BuildKit cannot parse the Dockerfile.
+
+  Warnings, for doubtful cases: ``dpkg-add-architecture`` (``dpkg
+  --add-architecture <arch>``), ``foreign-arch-package`` (``apt-get install
+  <package>:<arch>``), ``build-stage-copy`` (``COPY --from`` a stage that
+  runs on the build platform and never uses ``TARGETARCH`` or
+  ``TARGETPLATFORM``: the context check cannot see what it produced).
+  BuildKit's own checks (``docker buildx build --call check``) come as
+  warnings under their names (``FromAsCasing``, ``UndefinedVar``, ...); they
+  need a running builder and are skipped, with a note, without one.
+
+  *The audit* is one CTest test per platform, ``<name>[<platform>]audit``,
+  with the labels ``multiarch``, the architecture (``amd64``, ``arm64``,
+  ``armv7``, ...) and ``audit``.  It pulls the platform's own manifest by
+  digest (from ``<name>.image.json``), creates a container that never starts
+  and streams ``docker export`` of it through ``multiarch-audit``.  Errors:
+  ``foreign-elf``, a program or library the platform cannot run (ELF class,
+  byte order, machine, OS ABI, and for 32-bit ARM the float ABI:
+  hard-float for ``linux/arm/v7``, soft-float for ``linux/arm/v5``; a
+  warning in a ``testdata`` folder, in ``/usr/share/doc`` or in a folder
+  named for the file's own CPU, e.g. ``/usr/aarch64-linux-gnu/``);
+  ``missing-interpreter``, a program interpreter (``PT_INTERP``) or an
+  executable script's ``#!`` interpreter missing from the variant (a warning
+  under ``/usr/share/doc``).  Warnings: ``elf-compat`` (32-bit x86 in
+  amd64, 32-bit ARM in arm64, an ARM float ABI not recorded),
+  ``malformed-elf``, ``interpreter-not-in-path`` (``#!/usr/bin/env
+  <program>`` and no folder of the image's ``PATH`` holds it).  Memory stays
+  bounded (a few MiB) whatever the size of the image.  Promotion requires
+  these tests like the smoke tests.
+
+  To accept a finding on purpose, write a comment line ``# multiarch: allow
+  <rule> [<rule>...]`` directly above the Dockerfile instruction (context
+  check, BuildKit's checks included), or ``PORTABILITY_ALLOW
+  <rule>[:<glob>]`` (both checks)::
+
+    # multiarch: allow fixed-arch-url
+    RUN curl -fsSLO https://example.com/firmware-x86_64.bin
+
+  The tool behind both, ``multiarch-audit`` (target
+  ``MultiArchImage::audit``, C++17), is installed with the package, and
+  built in your build tree by ``add_subdirectory`` or ``FetchContent``, which
+  then need a C++ compiler.  By hand: ``docker export <container> |
+  multiarch-audit audit --platform linux/arm64 -``, or ``multiarch-audit
+  context --dockerfile Dockerfile --context . --platform linux/amd64
+  --platform linux/arm64``.
 
 .. command:: add_multiarch_builder
 
@@ -193,7 +391,13 @@ Docker, Buildx, the builder and the registry when the targets build.
   is pushed, with a message naming the node and its endpoint.  With
   ``-DMULTIARCH_DRY_RUN=ON`` the script runs nothing that changes a builder:
   it prints each command it would run as ``multiarch: would run: [...]``, a
-  JSON array of the arguments.
+  JSON array of the arguments.  Buildx lists a running Kubernetes builder
+  as its pods, not its nodes: such a builder is compared with what this
+  build tree last applied (``<name>.cmake.created`` next to the
+  declaration) instead.  A ``buildkitd.default.toml`` in Buildx's
+  configuration folder (``~/.docker/buildx``), which Buildx would give to a
+  new remote node and the remote driver refuses, is reported before anything
+  is created.  See ``docs/scaling-out.md`` for worked examples.
 
   ``DRIVER``
     ``docker-container`` (BuildKit in a privileged container on the Docker
@@ -318,6 +522,9 @@ Cache variables
 ``MULTIARCH_SKIP_UNRUNNABLE``
   ``OFF`` (default): a smoke test of a platform this host cannot run fails.
   ``ON``: it is skipped.
+``MULTIARCH_PORTABILITY_CHECK``
+  ``ERROR`` (default), ``WARN`` or ``OFF``: the ``PORTABILITY_CHECK`` of
+  every image that gives none.
 ``MULTIARCH_PLAIN_HTTP_REGISTRIES``
   Registries, as ``host:port``, that may be spoken to over plain HTTP.
   BuildKit already uses plain HTTP for ``localhost`` and ``127.0.0.0/8``;
@@ -330,6 +537,13 @@ Cache variables
   Debian's cross compilers, ``linux-amd64.cmake``, ``linux-arm64.cmake``,
   ``linux-arm-v7.cmake``, ``linux-riscv64.cmake``, ``linux-ppc64le.cmake``,
   ``linux-s390x.cmake``.
+``MULTIARCH_SUBBUILD_CMAKE_ARGS``
+  Extra arguments for configuring every sub-build of ``ARTIFACTS``, a list
+  such as ``-DWITH_TLS=ON;-DCMAKE_CXX_FLAGS=-O2``.  Empty by default: a
+  sub-build gets no cache entry of this build but the build type.
+``MULTIARCH_SUBBUILD_PLATFORM``
+  Not a cache variable of this build: set in a sub-build of ``ARTIFACTS``
+  to the platform it builds (``linux/arm64``, ...).
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -339,6 +553,8 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
 endif()
 
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Artifacts.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Portability.cmake")
 
 find_program(MULTIARCH_DOCKER_EXECUTABLE docker
   DOC "Docker CLI used by MultiArchImage at build and test time")
@@ -432,9 +648,12 @@ function(_multiarch_ensure_aggregate target comment)
 endfunction()
 
 function(add_multiarch_image name)
+  if(DEFINED MULTIARCH_SUBBUILD_PLATFORM)
+    return()  # a per-platform sub-build of ARTIFACTS (Artifacts.cmake) declares no image
+  endif()
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
-    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER"
-    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS")
+    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER;DESTINATION;RUNTIME_LIBRARIES;PORTABILITY_CHECK"
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS;ARTIFACTS;TOOLCHAINS;PORTABILITY_ALLOW")
   _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
     _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
@@ -493,6 +712,12 @@ function(add_multiarch_image name)
     endif()
   endforeach()
 
+  if(arg_ARTIFACTS AND (NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL ""))
+    set(arg_DOCKERFILE "${CMAKE_CURRENT_SOURCE_DIR}/Dockerfile")
+  endif()
+  if(arg_ARTIFACTS AND (NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL ""))
+    set(arg_CONTEXT "${CMAKE_CURRENT_BINARY_DIR}/${name}.context")
+  endif()
   if(NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL "")
     set(arg_CONTEXT "${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
@@ -584,6 +809,11 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
 ]==])
   _multiarch_write_if_changed("${image_file}" "${content}")
 
+  # ARTIFACTS: built per platform and copied into the context first; the
+  # push then also depends on <state_dir>/artifacts.stamp (Artifacts.cmake).
+  _multiarch_artifacts_declare("${name}" "${platforms}" "${arg_CONTEXT}" "${state_dir}"
+    "${arg_ARTIFACTS}" "${arg_DESTINATION}" "${arg_RUNTIME_LIBRARIES}" "${arg_TOOLCHAINS}" arg_DEPENDS)
+
   # The push is a custom command with a stamp: it reruns only when its
   # arguments (image.cmake), the Dockerfile, a DEPENDS target or file, or a
   # file the build would send from the context changed.  BuildImage.cmake
@@ -591,12 +821,17 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
   # the stamp last, so a failed build leaves none.
   set(stamp "${state_dir}/pushed.stamp")
   string(JOIN " " platform_text ${platforms})
+  # The context check (Portability.cmake) runs first in the same command.
+  _multiarch_portability_declare("${name}" "${platforms}" "${image_file}" "${state_dir}"
+    "${arg_DEPENDS}" "${arg_PORTABILITY_CHECK}" "${arg_PORTABILITY_ALLOW}"
+    portability_command portability_file portability_results)
   add_custom_command(OUTPUT "${stamp}"
+    ${portability_command}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
     # The Dockerfile is listed in the depfile, not here: if it goes missing,
     # BuildImage.cmake says so instead of the generator's "no rule".
-    DEPENDS "${image_file}" ${arg_DEPENDS}
+    DEPENDS "${image_file}" "${portability_file}" ${arg_DEPENDS}
     DEPFILE "${state_dir}/pushed.d"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platform_text})"
@@ -608,7 +843,7 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
     MULTIARCH_TAGS "${arg_TAGS}"
     MULTIARCH_PROMOTE_TAGS "${arg_PROMOTE_TAGS}"
     MULTIARCH_IMAGE_JSON "${image_json}"
-    MULTIARCH_REQUIRED_RESULTS "")
+    MULTIARCH_REQUIRED_RESULTS "${portability_results}")
   # DEPENDS that are neither targets nor files are reported at the end of the
   # directory, when every target of it has been declared.
   cmake_language(EVAL CODE "
@@ -743,6 +978,9 @@ function(_multiarch_check_tls where opts)
 endfunction()
 
 function(add_multiarch_builder name)
+  if(DEFINED MULTIARCH_SUBBUILD_PLATFORM)
+    return()  # a per-platform sub-build of ARTIFACTS declares no builder
+  endif()
   # NODES comes last: a node's keywords (ENDPOINT, DRIVER_OPTS, CACERT, ...)
   # repeat the builder's, so the arguments are split there before parsing.
   set(own "")
@@ -930,6 +1168,9 @@ function(add_multiarch_builder name)
 endfunction()
 
 function(add_multiarch_smoke_test image)
+  if(DEFINED MULTIARCH_SUBBUILD_PLATFORM)
+    return()  # a per-platform sub-build of ARTIFACTS declares no test
+  endif()
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXPECT_OUTPUT;TIMEOUT" "COMMAND;PLATFORMS;ENV")
   _multiarch_check_keywords(add_multiarch_smoke_test "${image}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT TARGET "${image}")

@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tests/env/setup.sh"
 cmake -S "$root" -B "$root/build-main-job/package" -G Ninja -DBUILD_TESTING=OFF
+cmake --build "$root/build-main-job/package"  # multiarch-audit, the portability checks' tool
 cmake --install "$root/build-main-job/package" --prefix "$root/build-main-job/install"
 cmake -S "$root/examples/hello" -B "$root/build-main-job/hello" -G Ninja \
   -DCMAKE_PREFIX_PATH="$root/build-main-job/install" -DMULTIARCH_BUILDER=multiarch

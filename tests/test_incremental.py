@@ -24,6 +24,12 @@ FILES = {"ctx/Dockerfile": "FROM scratch\nARG NOTE\nCOPY . /\n",
          "ctx/cache/blob": "x\n", "input.txt": "in\n"}
 
 
+def pushes(calls):
+    """Builds in a log of docker calls; BuildKit's checks (--call check) of
+    the portability check build nothing."""
+    return calls.count("buildx build") - calls.count("--call check")
+
+
 class Incremental(TestCase):
     def check_generator(self, generator):
         repo = unique_repo("incremental")
@@ -39,11 +45,11 @@ class Incremental(TestCase):
                     f"-DMULTIARCH_DOCKER_EXECUTABLE={wrapper}"], check=True)
 
         def build():
-            before = log.read_text().count("buildx build") if log.exists() else 0
+            before = pushes(log.read_text()) if log.exists() else 0
             proc = project.build_target()
             self.assertEqual(proc.returncode, 0, proc.stdout)
             calls = log.read_text() if log.exists() else ""
-            return calls.count("buildx build") - before, calls
+            return pushes(calls) - before, calls
 
         def touch(rel, text="changed\n"):
             time.sleep(1.1)  # a new mtime even on coarse file systems

@@ -39,18 +39,8 @@ if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
   _multiarch_die("${test}: the audit tool \"${MULTIARCH_AUDIT_TOOL}\" does not exist; build it "
     "(target MultiArchImage::audit, e.g. cmake --build ${MULTIARCH_BUILD_DIR}) or reinstall MultiArchImage.")
 endif()
-if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
-  _multiarch_die("image ${name} has not been built yet (no ${MULTIARCH_IMAGE_JSON}). "
-    "Build it first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
-endif()
-file(READ "${MULTIARCH_IMAGE_JSON}" image)
-string(JSON index_digest GET "${image}" digest)
-string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
-if(err)
-  _multiarch_die("${MULTIARCH_IMAGE_JSON} records no ${platform} variant of ${name}; "
-    "rebuild it: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
-endif()
-set(ref "${MULTIARCH_REPOSITORY}@${manifest}")
+_multiarch_pushed_variant("${MULTIARCH_IMAGE_JSON}" "${MULTIARCH_REPOSITORY}" "${platform}" "${name}"
+  "${MULTIARCH_BUILD_DIR}" index_digest ref)
 
 _multiarch_capture(pull "${docker}" pull --quiet --platform "${platform}" "${ref}")
 if(NOT pull_rc EQUAL 0)

@@ -388,3 +388,23 @@ function(_multiarch_index_platforms json out)
   endif()
   set(${out} "${result}" PARENT_SCOPE)
 endfunction()
+
+# The pushed variant of <platform> as recorded in <image_json>: sets
+# <index_out> to the index digest and <ref_out> to repository@<manifest
+# digest>, so that tests run and read exactly what was pushed.  Fails with
+# the target to build when the image has not been built.
+function(_multiarch_pushed_variant image_json repository platform name build_dir index_out ref_out)
+  if(NOT EXISTS "${image_json}")
+    _multiarch_die("image ${name} has not been built yet (no ${image_json}). "
+      "Build it first: cmake --build ${build_dir} --target ${name}")
+  endif()
+  file(READ "${image_json}" image)
+  string(JSON index_digest GET "${image}" digest)
+  string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
+  if(err)
+    _multiarch_die("${image_json} records no ${platform} variant of ${name}; "
+      "rebuild it: cmake --build ${build_dir} --target ${name}")
+  endif()
+  set(${index_out} "${index_digest}" PARENT_SCOPE)
+  set(${ref_out} "${repository}@${manifest}" PARENT_SCOPE)
+endfunction()

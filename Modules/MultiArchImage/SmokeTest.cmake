@@ -18,18 +18,8 @@ set(platform "${MULTIARCH_PLATFORM}")
 set(name "${MULTIARCH_NAME}")
 file(REMOVE "${MULTIARCH_RESULT_FILE}")
 
-if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
-  _multiarch_die("image ${name} has not been built yet (no ${MULTIARCH_IMAGE_JSON}). "
-    "Build it first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
-endif()
-file(READ "${MULTIARCH_IMAGE_JSON}" image)
-string(JSON index_digest GET "${image}" digest)
-string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
-if(err)
-  _multiarch_die("${MULTIARCH_IMAGE_JSON} records no ${platform} variant of ${name}; "
-    "rebuild it: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}")
-endif()
-set(ref "${MULTIARCH_REPOSITORY}@${manifest}")
+_multiarch_pushed_variant("${MULTIARCH_IMAGE_JSON}" "${MULTIARCH_REPOSITORY}" "${platform}" "${name}"
+  "${MULTIARCH_BUILD_DIR}" index_digest ref)
 
 # A foreign platform runs only through a binfmt_misc handler (QEMU).
 _multiarch_platform_parts("${platform}" os arch variant)

@@ -40,7 +40,8 @@ mkdir -p "$STATE_DIR"
 # --- apt ---------------------------------------------------------------------
 step "apt packages"
 PKGS=(cmake ninja-build jq curl qemu-user-static binfmt-support docker-registry
-      apache2-utils runc g++-aarch64-linux-gnu g++-arm-linux-gnueabihf)
+      apache2-utils runc g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
+      debootstrap)  # debootstrap: bench/cross-vs-emulated's g++ base image
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

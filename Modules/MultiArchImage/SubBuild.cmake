@@ -1,0 +1,95 @@
+# Builds the ARTIFACTS targets for one platform: configures the project's
+# source tree with the platform's toolchain file in its own build folder
+# (once; again only when the toolchain, the generator or the arguments
+# changed), then builds just those targets there.  The generator's own
+# dependency checks make this a no-op when nothing changed, and recompile
+# only what did.  Run by the target multiarch-subbuild-<platform>; by hand:
+#
+#   cmake -DMULTIARCH_SUBBUILD_FILE=<build>/multiarch-subbuilds/linux-arm64.cmake -P SubBuild.cmake
+#
+# The sub-build is configured with -DMULTIARCH_SUBBUILD_PLATFORM=<platform>:
+# there, add_multiarch_image declares no image and starts no sub-build.
+
+cmake_minimum_required(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+if(NOT MULTIARCH_SUBBUILD_FILE OR NOT EXISTS "${MULTIARCH_SUBBUILD_FILE}")
+  _multiarch_die("SubBuild.cmake needs -DMULTIARCH_SUBBUILD_FILE=<file written by add_multiarch_image>; "
+    "re-run CMake on the project if it is missing.")
+endif()
+include("${MULTIARCH_SUBBUILD_FILE}")
+set(platform "${MULTIARCH_PLATFORM}")
+set(bin "${MULTIARCH_BINARY_DIR}")
+
+if(NOT EXISTS "${MULTIARCH_TOOLCHAIN_FILE}")
+  _multiarch_die("${platform} sub-build: toolchain file \"${MULTIARCH_TOOLCHAIN_FILE}\" does not exist; "
+    "restore it or change TOOLCHAINS ${platform}=<file> and re-run CMake.")
+endif()
+
+# What makes a build folder unusable for another setting (CMake keeps the
+# compiler of the first configure), and the whole configure command.
+set(identity "${MULTIARCH_GENERATOR}|${MULTIARCH_GENERATOR_PLATFORM}|${MULTIARCH_GENERATOR_TOOLSET}|${MULTIARCH_TOOLCHAIN_FILE}")
+set(configure "${CMAKE_COMMAND}" -S "${MULTIARCH_SOURCE_DIR}" -B "${bin}" -G "${MULTIARCH_GENERATOR}")
+if(MULTIARCH_GENERATOR_PLATFORM)
+  list(APPEND configure -A "${MULTIARCH_GENERATOR_PLATFORM}")
+endif()
+if(MULTIARCH_GENERATOR_TOOLSET)
+  list(APPEND configure -T "${MULTIARCH_GENERATOR_TOOLSET}")
+endif()
+if(MULTIARCH_MAKE_PROGRAM)
+  list(APPEND configure "-DCMAKE_MAKE_PROGRAM=${MULTIARCH_MAKE_PROGRAM}")
+endif()
+# A list value stays one argument: its ";" escaped as "\;".
+string(REPLACE ";" "\\;" targets_arg "${MULTIARCH_TARGETS}")
+string(REPLACE ";" "\\;" static_arg "${MULTIARCH_STATIC_TARGETS}")
+string(REPLACE ";" "\\;" types_arg "${MULTIARCH_CONFIGURATION_TYPES}")
+list(APPEND configure
+  "-DCMAKE_TOOLCHAIN_FILE=${MULTIARCH_TOOLCHAIN_FILE}"
+  "-DMULTIARCH_SUBBUILD_PLATFORM=${platform}"
+  "-DMULTIARCH_SUBBUILD_TARGETS=${targets_arg}"
+  "-DMULTIARCH_SUBBUILD_STATIC_TARGETS=${static_arg}")
+if(MULTIARCH_CONFIGURATION_TYPES)
+  list(APPEND configure "-DCMAKE_CONFIGURATION_TYPES=${types_arg}")
+else()
+  list(APPEND configure "-DCMAKE_BUILD_TYPE=${MULTIARCH_BUILD_TYPE}")
+endif()
+list(APPEND configure ${MULTIARCH_CMAKE_ARGS})
+
+set(identity_file "${bin}/multiarch-subbuild.identity")
+set(command_file "${bin}/multiarch-subbuild.command")
+set(old_identity "")
+set(old_command "")
+if(EXISTS "${identity_file}")
+  file(READ "${identity_file}" old_identity)
+endif()
+if(EXISTS "${command_file}")
+  file(READ "${command_file}" old_command)
+endif()
+if(EXISTS "${bin}/CMakeCache.txt" AND NOT old_identity STREQUAL identity)
+  message(STATUS "multiarch: ${platform} sub-build: toolchain or generator changed; configuring afresh")
+  file(REMOVE "${bin}/CMakeCache.txt")
+  file(REMOVE_RECURSE "${bin}/CMakeFiles")
+endif()
+if(NOT EXISTS "${bin}/CMakeCache.txt" OR NOT old_command STREQUAL configure)
+  message(STATUS "multiarch: configuring the ${platform} sub-build in ${bin}")
+  file(REMOVE "${command_file}")
+  execute_process(COMMAND ${configure} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("the ${platform} sub-build of ${MULTIARCH_SOURCE_DIR} failed to configure with the "
+      "toolchain file ${MULTIARCH_TOOLCHAIN_FILE} (exit ${rc}); see CMake's output above. Fix the "
+      "toolchain file (TOOLCHAINS ${platform}=<file>) or the project; sub-builds see "
+      "MULTIARCH_SUBBUILD_PLATFORM=${platform} and get MULTIARCH_SUBBUILD_CMAKE_ARGS.")
+  endif()
+  file(WRITE "${identity_file}" "${identity}")
+  file(WRITE "${command_file}" "${configure}")
+endif()
+
+set(build "${CMAKE_COMMAND}" --build "${bin}" --target ${MULTIARCH_TARGETS})
+if(MULTIARCH_CONFIG)
+  list(APPEND build --config "${MULTIARCH_CONFIG}")
+endif()
+execute_process(COMMAND ${build} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  string(JOIN " " targets_text ${MULTIARCH_TARGETS})
+  _multiarch_die("building ${targets_text} for ${platform} in ${bin} failed (exit ${rc}); see the "
+    "compiler's output above.")
+endif()
