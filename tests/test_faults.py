@@ -132,8 +132,13 @@ class BuilderFault(TestCase):
     def tearDown(self):
         run(["docker", "buildx", "rm", "--force", self.builder])
         if self.daemon.poll() is None:
-            self.daemon.kill()
+            self.daemon.terminate()
             self.daemon.wait()
+        # A daemon killed mid-build leaves its job's rootfs mounted.
+        mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()
+                  if line.split()[1].startswith(str(self.root) + "/")]
+        for mount in sorted(mounts, reverse=True):
+            run(["umount", "-l", mount])
 
     def test_buildkitd_killed_during_the_build(self):
         from harness import repo_path, unique_repo

@@ -234,11 +234,21 @@ function(_multiarch_append_args var)
 endfunction()
 
 # Runs a command given as a list; output captured into <prefix>_out,
-# <prefix>_err and exit code into <prefix>_rc.  Never through a shell.
-macro(_multiarch_capture prefix)
-  execute_process(COMMAND ${ARGN}
-    OUTPUT_VARIABLE ${prefix}_out ERROR_VARIABLE ${prefix}_err RESULT_VARIABLE ${prefix}_rc)
-endmacro()
+# <prefix>_err and exit code into <prefix>_rc.  Never through a shell.  A
+# function reading ARGV<i>, not a macro: an argument holding ";" stays one
+# argument.
+function(_multiarch_capture prefix)
+  set(cmd "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    string(REPLACE ";" "\\;" arg "${ARGV${i}}")
+    list(APPEND cmd "${arg}")
+  endforeach()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  set(${prefix}_out "${out}" PARENT_SCOPE)
+  set(${prefix}_err "${err}" PARENT_SCOPE)
+  set(${prefix}_rc "${rc}" PARENT_SCOPE)
+endfunction()
 
 # The host platform's architecture as BuildKit names it.
 function(_multiarch_host_arch out)
