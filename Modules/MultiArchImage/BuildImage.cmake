@@ -26,14 +26,7 @@ set(stamp "${MULTIARCH_STATE_DIR}/pushed.stamp")
 file(REMOVE "${stamp}")
 
 # 1. Preconditions, before a byte is sent.
-if(NOT EXISTS "${MULTIARCH_DOCKERFILE}" OR IS_DIRECTORY "${MULTIARCH_DOCKERFILE}")
-  _multiarch_die("image ${name}: Dockerfile \"${MULTIARCH_DOCKERFILE}\" is missing or not a file; "
-    "restore it or change DOCKERFILE and re-run CMake.")
-endif()
-if(NOT IS_DIRECTORY "${MULTIARCH_CONTEXT}")
-  _multiarch_die("image ${name}: build context \"${MULTIARCH_CONTEXT}\" is not a directory; "
-    "restore it or change CONTEXT and re-run CMake.")
-endif()
+_multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
 _multiarch_require_buildx("${docker}")
 # A builder declared with add_multiarch_builder is created (or repaired) first.
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")

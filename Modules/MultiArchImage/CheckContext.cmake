@@ -30,14 +30,7 @@ if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
   _multiarch_die("image ${name}: the portability check tool \"${MULTIARCH_AUDIT_TOOL}\" does not "
     "exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
 endif()
-if(NOT EXISTS "${MULTIARCH_DOCKERFILE}" OR IS_DIRECTORY "${MULTIARCH_DOCKERFILE}")
-  _multiarch_die("image ${name}: Dockerfile \"${MULTIARCH_DOCKERFILE}\" is missing or not a file; "
-    "restore it or change DOCKERFILE and re-run CMake.")
-endif()
-if(NOT IS_DIRECTORY "${MULTIARCH_CONTEXT}")
-  _multiarch_die("image ${name}: build context \"${MULTIARCH_CONTEXT}\" is not a directory; "
-    "restore it or change CONTEXT and re-run CMake.")
-endif()
+_multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
 
 # 1. BuildKit's own checks, as <line>\t<severity>\t<rule>\t<message> lines
 #    for multiarch-audit, which reports them with its own findings.  They

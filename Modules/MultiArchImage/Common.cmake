@@ -264,6 +264,19 @@ function(_multiarch_host_arch out)
   endif()
 endfunction()
 
+# Fails unless the Dockerfile and the context of image <name> are still
+# there: they were checked when CMake ran, but may have gone since.
+function(_multiarch_require_inputs name dockerfile context)
+  if(NOT EXISTS "${dockerfile}" OR IS_DIRECTORY "${dockerfile}")
+    _multiarch_die("image ${name}: Dockerfile \"${dockerfile}\" is missing or not a file; "
+      "restore it or change DOCKERFILE and re-run CMake.")
+  endif()
+  if(NOT IS_DIRECTORY "${context}")
+    _multiarch_die("image ${name}: build context \"${context}\" is not a directory; "
+      "restore it or change CONTEXT and re-run CMake.")
+  endif()
+endfunction()
+
 # Fails unless `docker buildx` answers; the message says how to install it.
 function(_multiarch_require_buildx docker)
   _multiarch_capture(v "${docker}" buildx version)
