@@ -636,11 +636,6 @@ macro(_multiarch_script out template)
   endif()
 endmacro()
 
-function(_multiarch_set_line out var value)
-  _multiarch_set_lines(text "${var}" "${value}")
-  set(${out} "${${out}}${text}" PARENT_SCOPE)
-endfunction()
-
 function(_multiarch_ensure_aggregate target comment)
   if(NOT TARGET ${target})
     add_custom_target(${target} COMMENT "${comment}")
@@ -1137,9 +1132,10 @@ function(add_multiarch_builder name)
         _multiarch_check_tls("${nwhere}" "${opts}")
       endif()
       list(APPEND nodes "${node}")
-      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_ENDPOINT "${node_ENDPOINT}")
-      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_PLATFORMS "${platforms}")
-      _multiarch_set_line(node_lines MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS "${opts}")
+      _multiarch_set_lines(node_lines
+        MULTIARCH_BUILDER_NODE_${node}_ENDPOINT "${node_ENDPOINT}"
+        MULTIARCH_BUILDER_NODE_${node}_PLATFORMS "${platforms}"
+        MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS "${opts}")
     endforeach()
   endif()
 
