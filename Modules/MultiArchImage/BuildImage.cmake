@@ -32,7 +32,7 @@ _multiarch_require_buildx("${docker}")
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
-    -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
+    -DMULTIARCH_BOOTSTRAP=OFF -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     _multiarch_die("image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared; see above. "
       "Nothing was pushed.")

@@ -4,7 +4,8 @@
 #
 #   cmake -DMULTIARCH_BUILDER_FILE=<build>/multiarch-builders/<name>.cmake -P EnsureBuilder.cmake
 #
-# With -DMULTIARCH_DRY_RUN=ON it changes nothing and prints each command it
+# -DMULTIARCH_BOOTSTRAP=OFF leaves an unchanged builder as it is (the
+# caller bootstraps it).  With -DMULTIARCH_DRY_RUN=ON it changes nothing and prints each command it
 # would run as "multiarch: would run: <JSON array of the arguments>".
 
 cmake_minimum_required(VERSION 3.20)
@@ -214,10 +215,13 @@ if(NOT recreate STREQUAL "")
   endforeach()
 endif()
 
-# The commands, cmd_1 .. cmd_<n>, with what each does (cmd_<k>_KIND).
+# The commands, cmd_1 .. cmd_<n>, with what each does (cmd_<k>_KIND);
+# <steps> lists 1 .. <n> (empty when there is nothing to do).
 set(n 0)
+set(steps "")
 macro(_multiarch_plan kind)
   math(EXPR n "${n} + 1")
+  list(APPEND steps ${n})
   set(cmd_${n} ${ARGN})
   set(cmd_${n}_KIND ${kind})
 endmacro()
@@ -269,7 +273,9 @@ foreach(w IN LISTS add)
   _multiarch_plan(create ${cmd})
   set(cmd_${n}_NODE "${want_${w}_NAME}")
 endforeach()
-if(n_add EQUAL 0)
+# BuildImage.cmake passes MULTIARCH_BOOTSTRAP=OFF: its own preflight
+# bootstraps the builder next, so doing it here too would be a second call.
+if(n_add EQUAL 0 AND NOT (DEFINED MULTIARCH_BOOTSTRAP AND NOT MULTIARCH_BOOTSTRAP))
   _multiarch_plan(bootstrap "${docker}" buildx inspect --bootstrap "${name}")
 endif()
 
@@ -300,7 +306,7 @@ if(driver STREQUAL "remote" AND n_add GREATER 0)
 endif()
 
 if(dry_run)
-  foreach(k RANGE 1 ${n})
+  foreach(k IN LISTS steps)
     set(items "")
     foreach(arg IN LISTS cmd_${k})
       string(REPLACE "\\" "\\\\" arg "${arg}")
@@ -326,7 +332,7 @@ function(_multiarch_why_not_running output out)
   set(${out} "${err}" PARENT_SCOPE)
 endfunction()
 
-foreach(k RANGE 1 ${n})
+foreach(k IN LISTS steps)
   set(kind "${cmd_${k}_KIND}")
   if(NOT kind STREQUAL "bootstrap")
     list(SUBLIST cmd_${k} 1 -1 shown)
