@@ -48,10 +48,11 @@ Docker, Buildx, the builder and the registry when the targets build.
       [BUILDER <name>]
       [PORTABILITY_CHECK ERROR|WARN|OFF]
       [PORTABILITY_ALLOW <rule>[:<glob>]...]
-      [ARTIFACTS <target>...
+      [ARTIFACTS <target>...]
+      [INSTALL [COMPONENTS <component>...] [PREFIX <dir>]]
         [DESTINATION <dir>]
         [RUNTIME_LIBRARIES STATIC | COLLECT | NONE]
-        [TOOLCHAINS <platform>=<toolchain-file>...]]
+        [TOOLCHAINS <platform>=<toolchain-file>...]
     )
 
   Creates the target ``<name>``, which builds the image for every platform
@@ -64,7 +65,14 @@ Docker, Buildx, the builder and the registry when the targets build.
      is present, the builder
      exists (one declared with :command:`add_multiarch_builder` is created
      first) and can build every declared platform (``docker buildx inspect
-     --bootstrap``), and the registry answers.
+     --bootstrap``), its driver can push an index by digest (the ``docker``
+     driver of the engine's own ``default`` builder cannot: refused with
+     the ``docker buildx create ... --driver docker-container`` to run
+     instead), each docker-container node has ``network=host`` when
+     ``REPOSITORY`` or a ``FROM`` image of the Dockerfile is on a registry
+     on this host's loopback (``localhost``, ``127.0.0.0/8``, ``::1``;
+     otherwise that is the BuildKit container itself), and the registry
+     answers.
   2. ``docker buildx build --platform <list>`` pushes the index *by digest*,
      with no tag.
   3. The index is read back from the registry; its platforms must equal
@@ -145,7 +153,11 @@ Docker, Buildx, the builder and the registry when the targets build.
 
   ``BUILDER``
     The Buildx builder.  Default: the cache variable ``MULTIARCH_BUILDER``,
-    else Buildx's current builder.
+    else Buildx's current builder.  It must not use the ``docker`` driver
+    (Docker's ``default`` builder): create one with ``docker buildx create
+    --name <name> --driver docker-container --bootstrap`` (plus
+    ``--driver-opt network=host`` for a registry on this host's loopback),
+    or declare it with :command:`add_multiarch_builder`.
 
   ``PORTABILITY_CHECK``
     ``ERROR``, ``WARN`` or ``OFF``; default: the cache variable
@@ -176,16 +188,34 @@ Docker, Buildx, the builder and the registry when the targets build.
       ARG TARGETPLATFORM
       COPY ${TARGETPLATFORM}/ /
 
-    Nothing runs under emulation.  The platform this build compiles for
-    (usually the host's) takes the targets of this build.  Every other
-    platform has a *sub-build*: the same source tree configured once more
-    in ``<build>/multiarch-subbuilds/<platform>/`` with that platform's
-    toolchain file, the build type (``CMAKE_BUILD_TYPE``), the generator and
-    ``MULTIARCH_SUBBUILD_CMAKE_ARGS``, of which only the ``ARTIFACTS`` targets
-    are built (target ``multiarch-subbuild-<os-arch[-variant]>``, one per
-    platform for every image of the project; by hand
+    Nothing runs under emulation.  With ``RUNTIME_LIBRARIES STATIC`` or
+    ``NONE``, the platform this build compiles for (usually the host's)
+    takes the targets of this build.  Every other platform, and with
+    ``COLLECT`` every platform, has a *sub-build*: the same source tree
+    configured once more in ``<build>/multiarch-subbuilds/<platform>/`` with
+    that platform's toolchain file (for the host's own platform: this
+    build's compilers), of which only the ``ARTIFACTS`` targets are built
+    (target ``multiarch-subbuild-<os-arch[-variant]>``, one per platform for
+    every image of the project; by hand
     ``cmake -DMULTIARCH_SUBBUILD_FILE=<build>/multiarch-subbuilds/<platform>.cmake
-    -P SubBuild.cmake``).  The sub-builds run in parallel where the
+    -P SubBuild.cmake``).
+
+    Every variant is built from the same configuration.  A sub-build starts
+    from this build's cache (``cmake -C``) by this rule: every cache entry of
+    type ``BOOL`` or ``STRING`` (``option()`` defaults included), and every
+    ``-D`` value that the project never declared, except ``CMAKE_*``
+    entries other than ``CMAKE_BUILD_TYPE`` (compilers and paths are the
+    toolchain file's), ``MULTIARCH_*`` entries, ``*_DIR`` entries and
+    entries whose name holds ``FLAGS`` (compiler and linker flags may hold
+    host-only options such as ``-march=native``).  ``PATH``, ``FILEPATH``
+    and ``INTERNAL`` entries are this machine's, not the project's.  So
+    ``cmake -DZSTD_LEGACY_SUPPORT=OFF -DBUILD_TESTING=OFF`` reaches every
+    platform.  Then come ``MULTIARCH_SUBBUILD_CMAKE_ARGS`` (every
+    sub-build) and ``MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>[_<variant>]``
+    (one platform's, e.g. ``MULTIARCH_SUBBUILD_CMAKE_ARGS_linux_arm64`` or
+    ``..._linux_arm_v7``), for flags, a sysroot or a library folder of one
+    platform.  A change of any of them configures the sub-build again.
+    ``add_multiarch_smoke_test(... EXPECT_SAME_OUTPUT)`` checks the result.  The sub-builds run in parallel where the
     generator runs targets in parallel (Ninja).  A sub-build is configured
     with ``MULTIARCH_SUBBUILD_PLATFORM`` set to its platform; there
     ``add_multiarch_image``, ``add_multiarch_builder`` and
@@ -204,6 +234,25 @@ Docker, Buildx, the builder and the registry when the targets build.
     toolchain file for another CPU; an amd64 binary in an arm64 image would
     even start on an amd64 host).
 
+  ``INSTALL``
+    Stage what the project's own ``install()`` rules install, the way
+    ``cmake --install`` does, instead of (or besides) the ``ARTIFACTS``
+    targets: for every platform, a sub-build (as for ``ARTIFACTS``; the
+    host's platform too) configured with ``CMAKE_INSTALL_PREFIX`` set to
+    ``PREFIX`` (default ``/usr/local``) builds everything, then ``cmake
+    --install --component <component>`` (every component without
+    ``COMPONENTS``) puts it under ``<CONTEXT>/<platform>/<PREFIX>``:
+    programs, libraries with their version links, data files, in the
+    project's install layout.  Targets without an ``INSTALL_RPATH`` of their
+    own are installed with the RUNPATH ``$ORIGIN/../lib`` (the default of
+    ``CMAKE_INSTALL_RPATH`` in the sub-builds), which finds
+    ``<PREFIX>/lib`` from ``<PREFIX>/bin`` and ``<PREFIX>/lib`` alike.
+    ``RUNTIME_LIBRARIES`` defaults to ``COLLECT`` here: the shared
+    libraries the installed programs and libraries need, and that the
+    project does not install, are collected into ``<PREFIX>/lib`` as
+    described there.  Every image of the project uses the same ``PREFIX``
+    for a platform.  A component that installs nothing is an error.
+
   ``DESTINATION``
     Where the ``ARTIFACTS`` files go inside the image.  Default
     ``usr/local/bin``.  A leading ``/`` is allowed; ``.`` and ``..`` are not.
@@ -215,18 +264,35 @@ Docker, Buildx, the builder and the registry when the targets build.
       Executables are linked with ``-static`` in every build (also the
       host build), so they need no library and no loader, e.g. in a
       ``FROM scratch`` image.  A program that still names a loader is an
-      error; a shared library in ``ARTIFACTS`` is an error.
+      error; a shared library in ``ARTIFACTS`` is an error, and so is, when
+      CMake runs, a program that links a shared library (a target of the
+      project: build it static, e.g. ``-DBUILD_SHARED_LIBS=OFF``; a found
+      package's ``.so``: ask for its static library, e.g.
+      ``-DZLIB_USE_STATIC_LIBS=ON``; or use ``COLLECT``).
     ``COLLECT``
-      Linked as the project says.  ``file(GET_RUNTIME_DEPENDENCIES)``,
-      with the platform's ``objdump``, resolves the libraries every
-      artifact needs in the platform's sysroot (the compiler's link
-      folders, e.g. ``/usr/aarch64-linux-gnu/lib``; the host build: the
-      host's), and the project's own shared libraries through their build
-      RPATH.  They are copied to ``<platform>/usr/lib/`` (a folder every
-      glibc and musl loader searches without configuration) and the program
-      interpreter to the path the programs name (e.g.
-      ``/lib/ld-linux-aarch64.so.1``).  A library that cannot be found is
-      an error naming it.
+      Linked as the project says, every platform in a sub-build, where the
+      ``ARTIFACTS`` and the project's shared libraries they link get a
+      RUNPATH relative to ``$ORIGIN`` in place of the build tree's folders
+      (nothing of the build tree remains in a staged file).
+      ``file(GET_RUNTIME_DEPENDENCIES)``, with the platform's ``objdump``,
+      resolves the libraries every artifact needs in the sub-build and the
+      platform's sysroot (the compiler's link folders, e.g.
+      ``/usr/aarch64-linux-gnu/lib``).  Executables go to ``DESTINATION``,
+      shared libraries (the project's and the others, e.g. ``libstdc++``,
+      ``libz``) to the library folder beside it: ``lib`` next to a
+      ``.../bin`` (``usr/local/bin`` -> ``usr/local/lib``), else
+      ``<DESTINATION>/lib``.  The programs' RUNPATH (``$ORIGIN/../lib``)
+      and the libraries' (``$ORIGIN``) find them there before any library
+      of the same name in the base image.  The C library (glibc's
+      ``libc``, ``libm``, ... and the loader) depends on the base: on a
+      final stage ``FROM scratch`` it goes to ``/usr/lib`` and the loader
+      to the path the programs name (e.g. ``/lib/ld-linux-aarch64.so.1``);
+      on any other base the base's own serves (the audit test checks that
+      it defines every symbol version the programs need) and nothing is
+      staged outside ``DESTINATION`` and the library folder, so the tree
+      copies onto merged-``/usr`` bases (``/lib`` a symbolic link, Debian
+      12, Ubuntu, Fedora) and others alike.  A library that cannot be
+      found is an error naming it.
     ``NONE``
       Linked as the project says; no library is copied: the base image
       provides them.
@@ -243,6 +309,26 @@ Docker, Buildx, the builder and the registry when the targets build.
     platform with neither, or whose shipped toolchain file names a compiler
     that is not installed.  Every image of the project builds a platform
     with the same toolchain file.
+
+    The shipped files (one structure: the platform's compilers and
+    ``CMAKE_LIBRARY_ARCHITECTURE`` triplet, then ``toolchains/debian-cross.cmake``)
+    let ``find_package``, ``find_library`` and ``pkg_check_modules`` find the
+    target's libraries and never the host's: Debian multiarch ``-dev``
+    packages (``apt install zlib1g-dev:arm64``: ``/usr/lib/<triplet>``,
+    ``/usr/include/<triplet>`` and the shared ``/usr/include``) and the
+    cross C library in ``/usr/<triplet>``; the folders of other
+    architectures (``/usr/lib/x86_64-linux-gnu``, ``/usr/lib``,
+    ``/usr/local/lib``, ``lib64`` ...) are ignored, so a library installed
+    only for the host is not found.  With ``CMAKE_SYSROOT`` (e.g.
+    ``-DMULTIARCH_SUBBUILD_CMAKE_ARGS_linux_arm64=-DCMAKE_SYSROOT=/srv/arm64``,
+    a Debian-layout root) they search that sysroot instead of the host's
+    folders.  pkg-config reads only the target's ``.pc`` files
+    (``PKG_CONFIG_LIBDIR`` = ``<sysroot>/usr/lib/<triplet>/pkgconfig:...:<sysroot>/usr/share/pkgconfig``,
+    ``PKG_CONFIG_SYSROOT_DIR`` with a sysroot), through Debian's
+    ``<triplet>-pkg-config`` when installed (``apt install pkgconf:arm64``).
+    A program linked statically (``RUNTIME_LIBRARIES STATIC``) needs the
+    static library: e.g. ``set(ZLIB_USE_STATIC_LIBS ON)`` before
+    ``find_package(ZLIB)``.
 
   Target properties set on ``<name>``: ``MULTIARCH_REPOSITORY``,
   ``MULTIARCH_PLATFORMS`` (normalised), ``MULTIARCH_TAGS``,
@@ -417,8 +503,10 @@ Docker, Buildx, the builder and the registry when the targets build.
     option).  Each key once.  Given before ``NODES``, they apply to every
     node; a node's own ``DRIVER_OPTS`` override them key by key.  Examples:
     ``image=moby/buildkit:v0.32.2`` or ``network=host`` (docker-container;
-    ``network=host`` is needed when the registry listens on the host's
-    loopback), ``default-load=true`` (remote), ``namespace=buildkit``,
+    ``network=host`` is needed when the registry of ``REPOSITORY`` or of a
+    ``FROM`` image listens on the host's loopback, and the build stops
+    before starting without it), ``env.<NAME>=<value>`` (docker-container:
+    an environment variable of the BuildKit container), ``default-load=true`` (remote), ``namespace=buildkit``,
     ``replicas=2``, ``nodeselector=kubernetes.io/arch=arm64``,
     ``tolerations=...``, ``requests.cpu=2``, ``rootless=true``
     (kubernetes: Buildx's kubernetes driver options, passed through
@@ -475,15 +563,20 @@ Docker, Buildx, the builder and the registry when the targets build.
   Register one CTest test per platform that starts the pushed variant::
 
     add_multiarch_smoke_test(<image-name>
+      [NAME <name>]
       [COMMAND <arg>...]
       [EXPECT_OUTPUT <regex>]
+      [EXPECT_SAME_OUTPUT]
       [PLATFORMS <platform>...]
       [TIMEOUT <seconds>]
       [ENV <KEY=VALUE>...]
     )
 
-  Each test is named ``<image-name>[<platform>]`` and has the labels
-  ``multiarch`` and the architecture (``amd64``, ``arm64``, ``armv7``, ...).
+  Each test is named ``<image-name>[<platform>]`` (the image's first smoke
+  test), ``<image-name>[<platform>]:<name>`` with ``NAME``, or
+  ``<image-name>[<platform>]#<n>`` for the image's n-th unnamed one, and has
+  the labels ``multiarch`` and the architecture (``amd64``, ``arm64``,
+  ``armv7``, ...).
   It runs the platform's own manifest by digest, read from
   ``<image-name>.image.json``, never a tag: what was pushed is what is
   tested.  It passes when the container exits 0 within ``TIMEOUT`` and its
@@ -498,6 +591,19 @@ Docker, Buildx, the builder and the registry when the targets build.
     A CMake regular expression.  ``@PLATFORM@``, ``@OS@``, ``@ARCH@``,
     ``@VARIANT@`` and ``@MACHINE@`` (the platform's ``uname -m``:
     ``x86_64``, ``aarch64``, ``armv7l``, ...) are replaced first.
+
+  ``EXPECT_SAME_OUTPUT``
+    One more test, ``<image-name>[same-output]`` (with the suffix of
+    ``NAME``, as above; labels ``multiarch`` and ``same-output``), run by
+    CTest after the platforms' tests (a fixture, also for ``ctest -R`` on it
+    alone), compares what they printed, each platform's own words replaced
+    first: the values of ``@PLATFORM@``, ``@MACHINE@``, ``@ARCH@`` and
+    ``@VARIANT@``, as whole words, and ``32-bit``/``64-bit``.  It fails with
+    the lines that differ, e.g. a feature that one platform's build left
+    out.  Promotion requires it like the other tests of the image.
+
+  ``NAME``
+    Letters, digits and ``_ . + -``: tells the tests of one image apart.
 
   ``PLATFORMS``
     Default: every platform of the image.
@@ -539,8 +645,11 @@ Cache variables
   ``linux-s390x.cmake``.
 ``MULTIARCH_SUBBUILD_CMAKE_ARGS``
   Extra arguments for configuring every sub-build of ``ARTIFACTS``, a list
-  such as ``-DWITH_TLS=ON;-DCMAKE_CXX_FLAGS=-O2``.  Empty by default: a
-  sub-build gets no cache entry of this build but the build type.
+  such as ``-DWITH_TLS=ON;-DCMAKE_CXX_FLAGS=-O2``, after the options a
+  sub-build takes from this build's cache (see ``ARTIFACTS``).
+``MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>[_<variant>]``
+  The same for one platform's sub-build, after the former, e.g.
+  ``-DMULTIARCH_SUBBUILD_CMAKE_ARGS_linux_arm64=-DCMAKE_SYSROOT=/srv/sysroot-arm64``.
 ``MULTIARCH_SUBBUILD_PLATFORM``
   Not a cache variable of this build: set in a sub-build of ``ARTIFACTS``
   to the platform it builds (``linux/arm64``, ...).
@@ -648,7 +757,7 @@ function(add_multiarch_image name)
   endif()
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
     "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER;DESTINATION;RUNTIME_LIBRARIES;PORTABILITY_CHECK"
-    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS;ARTIFACTS;TOOLCHAINS;PORTABILITY_ALLOW")
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS;ARTIFACTS;INSTALL;TOOLCHAINS;PORTABILITY_ALLOW")
   _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
     _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
@@ -707,10 +816,18 @@ function(add_multiarch_image name)
     endif()
   endforeach()
 
-  if(arg_ARTIFACTS AND (NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL ""))
+  set(install_given FALSE)
+  if(DEFINED arg_INSTALL OR "INSTALL" IN_LIST arg_KEYWORDS_MISSING_VALUES)
+    set(install_given TRUE)
+  endif()
+  set(staged FALSE)  # the context holds <platform>/ trees built here
+  if(arg_ARTIFACTS OR install_given)
+    set(staged TRUE)
+  endif()
+  if(staged AND (NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL ""))
     set(arg_DOCKERFILE "${CMAKE_CURRENT_SOURCE_DIR}/Dockerfile")
   endif()
-  if(arg_ARTIFACTS AND (NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL ""))
+  if(staged AND (NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL ""))
     set(arg_CONTEXT "${CMAKE_CURRENT_BINARY_DIR}/${name}.context")
   endif()
   if(NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL "")
@@ -806,8 +923,11 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
 
   # ARTIFACTS: built per platform and copied into the context first; the
   # push then also depends on <state_dir>/artifacts.stamp (Artifacts.cmake).
-  _multiarch_artifacts_declare("${name}" "${platforms}" "${arg_CONTEXT}" "${state_dir}"
-    "${arg_ARTIFACTS}" "${arg_DESTINATION}" "${arg_RUNTIME_LIBRARIES}" "${arg_TOOLCHAINS}" arg_DEPENDS)
+  _multiarch_artifacts_declare(NAME "${name}" PLATFORMS ${platforms} CONTEXT "${arg_CONTEXT}"
+    STATE_DIR "${state_dir}" ARTIFACTS ${arg_ARTIFACTS} DESTINATION "${arg_DESTINATION}"
+    RUNTIME_LIBRARIES "${arg_RUNTIME_LIBRARIES}" TOOLCHAINS ${arg_TOOLCHAINS}
+    INSTALL_GIVEN ${install_given} INSTALL ${arg_INSTALL}
+    IMAGE_FILE "${image_file}" DEPENDS_VAR arg_DEPENDS)
 
   # The push is a custom command with a stamp: it reruns only when its
   # arguments (image.cmake), the Dockerfile, a DEPENDS target or file, or a
@@ -1167,23 +1287,22 @@ function(add_multiarch_smoke_test image)
   if(DEFINED MULTIARCH_SUBBUILD_PLATFORM)
     return()  # a per-platform sub-build of ARTIFACTS declares no test
   endif()
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXPECT_OUTPUT;TIMEOUT" "COMMAND;PLATFORMS;ENV")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EXPECT_SAME_OUTPUT" "NAME;EXPECT_OUTPUT;TIMEOUT"
+    "COMMAND;PLATFORMS;ENV")
+  set(where "add_multiarch_smoke_test(${image})")
   _multiarch_check_keywords(add_multiarch_smoke_test "${image}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT TARGET "${image}")
-    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): no image \"${image}\"; "
-      "call add_multiarch_image(${image} ...) first.")
+    message(FATAL_ERROR "${where}: no image \"${image}\"; call add_multiarch_image(${image} ...) first.")
   endif()
   get_target_property(image_platforms ${image} MULTIARCH_PLATFORMS)
   if(image_platforms STREQUAL "image_platforms-NOTFOUND")
-    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): target \"${image}\" is not an image "
-      "declared with add_multiarch_image.")
+    message(FATAL_ERROR "${where}: target \"${image}\" is not an image declared with add_multiarch_image.")
   endif()
   if(NOT DEFINED arg_TIMEOUT)
     set(arg_TIMEOUT 60)
   endif()
   if(NOT arg_TIMEOUT MATCHES "^[1-9][0-9]*$")
-    message(FATAL_ERROR "add_multiarch_smoke_test(${image}): TIMEOUT \"${arg_TIMEOUT}\" is not a "
-      "positive whole number of seconds.")
+    message(FATAL_ERROR "${where}: TIMEOUT \"${arg_TIMEOUT}\" is not a positive whole number of seconds.")
   endif()
   _multiarch_check_pairs(add_multiarch_smoke_test "${image}" ENV "${arg_ENV}")
   if(DEFINED arg_EXPECT_OUTPUT)
@@ -1198,30 +1317,62 @@ function(add_multiarch_smoke_test image)
   foreach(p IN LISTS arg_PLATFORMS)
     _multiarch_normalize_platform("${p}" norm error)
     if(error)
-      message(FATAL_ERROR "add_multiarch_smoke_test(${image}): ${error}")
+      message(FATAL_ERROR "${where}: ${error}")
     endif()
     if(NOT norm IN_LIST image_platforms)
-      message(FATAL_ERROR "add_multiarch_smoke_test(${image}): platform \"${p}\" is not a platform "
-        "of the image (${image_platforms}).")
+      message(FATAL_ERROR "${where}: platform \"${p}\" is not a platform of the image (${image_platforms}).")
     endif()
     list(APPEND platforms "${norm}")
   endforeach()
+  list(LENGTH platforms platform_count)
+  if(arg_EXPECT_SAME_OUTPUT AND platform_count LESS 2)
+    message(FATAL_ERROR "${where}: EXPECT_SAME_OUTPUT compares the output of several platforms, "
+      "but this test runs on ${platforms} only; remove EXPECT_SAME_OUTPUT or list more PLATFORMS.")
+  endif()
 
-  get_target_property(image_json ${image} MULTIARCH_IMAGE_JSON)
-  get_target_property(repository ${image} MULTIARCH_REPOSITORY)
-  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/${image}.multiarch")
-  _multiarch_docker(docker)
+  # Test names: <image>[<platform>] for the first smoke test of the image,
+  # <image>[<platform>]<NAME> for a named one, <image>[<platform>]#<n> else.
   get_property(count GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image})
   if(NOT count)
     set(count 0)
   endif()
   math(EXPR count "${count} + 1")
   set_property(GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image} ${count})
+  set(suffix "")
+  if(DEFINED arg_NAME)
+    if(NOT arg_NAME MATCHES "^[A-Za-z0-9_.+-]+$")
+      message(FATAL_ERROR "${where}: NAME \"${arg_NAME}\" is not a valid test name part; use "
+        "letters, digits and _ . + -, e.g. NAME version.")
+    endif()
+    set(suffix ":${arg_NAME}")
+  elseif(count GREATER 1)
+    set(suffix "#${count}")
+  endif()
+  get_property(names GLOBAL PROPERTY _MULTIARCH_SMOKE_NAMES_${image})
+  if("${suffix}" IN_LIST names)
+    message(FATAL_ERROR "${where}: another smoke test of ${image} already has the name "
+      "\"${image}[<platform>]${suffix}\"; give this one its own NAME.")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SMOKE_NAMES_${image} "${suffix}")
+
+  get_target_property(image_json ${image} MULTIARCH_IMAGE_JSON)
+  get_target_property(repository ${image} MULTIARCH_REPOSITORY)
+  set(state_dir "${CMAKE_CURRENT_BINARY_DIR}/${image}.multiarch")
+  set(script_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage")
+  _multiarch_docker(docker)
+  set(fixture "multiarch:${image}:smoke${count}")
+  set(output_files "")
+  set(test_names "")
 
   foreach(platform IN LISTS platforms)
     _multiarch_platform_parts("${platform}" os arch variant)
     string(REPLACE "/" "-" slug "${platform}")
     set(result_file "${state_dir}/results/smoke${count}-${slug}.digest")
+    set(output_file "")
+    if(arg_EXPECT_SAME_OUTPUT)
+      set(output_file "${state_dir}/results/smoke${count}-${slug}.output")
+      list(APPEND output_files "${output_file}")
+    endif()
     set(test_file "${state_dir}/smoke${count}-${slug}.cmake")
     _multiarch_script(content [==[
 # Generated by add_multiarch_smoke_test(@image@).
@@ -1234,19 +1385,17 @@ set(MULTIARCH_EXPECT_OUTPUT [=====[@arg_EXPECT_OUTPUT@]=====])
 set(MULTIARCH_TIMEOUT [=====[@arg_TIMEOUT@]=====])
 set(MULTIARCH_ENV [=====[@arg_ENV@]=====])
 set(MULTIARCH_RESULT_FILE [=====[@result_file@]=====])
+set(MULTIARCH_OUTPUT_FILE [=====[@output_file@]=====])
 set(MULTIARCH_SKIP_UNRUNNABLE [=====[@MULTIARCH_SKIP_UNRUNNABLE@]=====])
 set(MULTIARCH_DOCKER [=====[@docker@]=====])
 set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
 ]==])
     _multiarch_write_if_changed("${test_file}" "${content}")
 
-    set(test_name "${image}[${platform}]")
-    if(count GREATER 1)
-      set(test_name "${image}[${platform}]#${count}")
-    endif()
+    set(test_name "${image}[${platform}]${suffix}")
+    list(APPEND test_names "${test_name}")
     add_test(NAME "${test_name}"
-      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_TEST_FILE=${test_file}"
-              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/SmokeTest.cmake")
+      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_TEST_FILE=${test_file}" -P "${script_dir}/SmokeTest.cmake")
     # The test's own TIMEOUT kills the container; CTest's is a backstop
     # that also covers pulling the image.
     math(EXPR ctest_timeout "${arg_TIMEOUT} + 300")
@@ -1254,9 +1403,37 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
       LABELS "multiarch;${arch}${variant}"
       TIMEOUT ${ctest_timeout}
       SKIP_REGULAR_EXPRESSION "MULTIARCH-SKIPPED:")
+    if(arg_EXPECT_SAME_OUTPUT)
+      set_tests_properties("${test_name}" PROPERTIES FIXTURES_SETUP "${fixture}")
+    endif()
     set_property(TARGET ${image} APPEND PROPERTY MULTIARCH_REQUIRED_RESULTS
       "${platform}|${test_name}|${result_file}")
   endforeach()
+
+  if(arg_EXPECT_SAME_OUTPUT)
+    # One more test compares what the platforms printed; CTest runs it after
+    # them (a fixture), also for ctest -R on it alone.
+    set(test_name "${image}[same-output]${suffix}")
+    set(result_file "${state_dir}/results/smoke${count}-same-output.digest")
+    set(test_file "${state_dir}/smoke${count}-same-output.cmake")
+    _multiarch_script(content [==[
+# Generated by add_multiarch_smoke_test(@image@ ... EXPECT_SAME_OUTPUT).
+set(MULTIARCH_NAME [=====[@image@]=====])
+set(MULTIARCH_IMAGE_JSON [=====[@image_json@]=====])
+set(MULTIARCH_TESTS [=====[@test_names@]=====])
+set(MULTIARCH_PLATFORMS [=====[@platforms@]=====])
+set(MULTIARCH_OUTPUT_FILES [=====[@output_files@]=====])
+set(MULTIARCH_RESULT_FILE [=====[@result_file@]=====])
+set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
+]==])
+    _multiarch_write_if_changed("${test_file}" "${content}")
+    add_test(NAME "${test_name}"
+      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_TEST_FILE=${test_file}" -P "${script_dir}/SameOutput.cmake")
+    set_tests_properties("${test_name}" PROPERTIES
+      LABELS "multiarch;same-output" FIXTURES_REQUIRED "${fixture}" TIMEOUT 60)
+    set_property(TARGET ${image} APPEND PROPERTY MULTIARCH_REQUIRED_RESULTS
+      "all platforms|${test_name}|${result_file}")
+  endif()
 endfunction()
 
 # Toolchain files for Debian's cross compilers, one per platform:

@@ -1,15 +1,19 @@
 # Private: the ARTIFACTS of add_multiarch_image.  Included by
 # MultiArchImage.cmake; everything here may change.
 #
-# One build of the project per platform.  The platform the project itself
-# is built for (the host build) uses the project's own targets.  For every
-# other platform, the target multiarch-subbuild-<platform> configures the
-# same source tree once more with that platform's toolchain file, in
+# One build of the project per platform.  With RUNTIME_LIBRARIES STATIC or
+# NONE, the platform the project itself is built for (the host build) uses
+# the project's own targets.  For every other platform, and with COLLECT for
+# every platform (the staged files need RUNPATHs that the user's own build
+# tree must not get), the target multiarch-subbuild-<platform> configures
+# the same source tree once more, with that platform's toolchain file, in
 # <build>/multiarch-subbuilds/<platform>/, and builds only the artifact
 # targets there (SubBuild.cmake).  Sub-builds run in parallel where the
-# generator runs targets in parallel (Ninja).  A sub-build gets
-# -DMULTIARCH_SUBBUILD_PLATFORM=<platform>; there add_multiarch_image and
-# the other commands declare nothing, so no sub-build starts another.
+# generator runs targets in parallel (Ninja).  A sub-build is configured
+# from the host build's cache (_multiarch_artifacts_propagated_cache: the
+# project's options and settings, not its paths or flags) with
+# MULTIARCH_SUBBUILD_PLATFORM=<platform>; there add_multiarch_image and the
+# other commands declare nothing, so no sub-build starts another.
 #
 # Each build writes <its build dir>/multiarch-artifacts[-<config>].cmake, the
 # paths of the artifact files it produced (file(GENERATE), at the end of
@@ -84,13 +88,177 @@ function(_multiarch_artifacts_check_compilers name platform toolchain)
   endforeach()
 endfunction()
 
-# Called by add_multiarch_image for every image.  Checks the ARTIFACTS
-# keywords, decides which build makes each platform's files, declares the
-# sub-builds and the target <name>-artifacts, and appends the stamp the
-# push must depend on to the caller's <depends_var>.
-function(_multiarch_artifacts_declare name platforms context state_dir
-         artifacts destination runtime toolchains depends_var)
-  if(NOT artifacts)
+# The folder of the image that COLLECT puts shared libraries in: `lib`
+# beside DESTINATION when that ends in bin or sbin (usr/local/bin ->
+# usr/local/lib), else <DESTINATION>/lib (app -> app/lib); never a folder at
+# the top of the image (/lib is a symbolic link on merged-/usr bases, which
+# a directory of the context cannot replace).
+function(_multiarch_artifacts_library_dir dest out)
+  if(dest MATCHES "^(.+)/s?bin$")
+    set(libdir "${CMAKE_MATCH_1}/lib")
+  elseif(dest MATCHES "^s?bin$")
+    set(libdir "usr/local/lib")
+  elseif(dest STREQUAL "")
+    set(libdir "lib")
+  else()
+    set(libdir "${dest}/lib")
+  endif()
+  if(NOT libdir MATCHES "/")
+    set(libdir "usr/local/lib")
+  endif()
+  set(${out} "${libdir}" PARENT_SCOPE)
+endfunction()
+
+# The targets that <targets> link, directly or through other targets'
+# usage requirements (LINK_LIBRARIES, INTERFACE_LINK_LIBRARIES, aliases
+# resolved, $<LINK_ONLY:...> unwrapped), <targets> included; other
+# generator expressions are not evaluated.  <files_out>: the items that are
+# not targets (library paths and names).
+function(_multiarch_link_closure out files_out)
+  set(todo ${ARGN})
+  set(seen "")
+  set(files "")
+  while(todo)
+    list(POP_FRONT todo t)
+    get_target_property(aliased "${t}" ALIASED_TARGET)
+    if(aliased)
+      set(t "${aliased}")
+    endif()
+    if(t IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen "${t}")
+    set(items "")
+    foreach(prop LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+      get_target_property(libs "${t}" ${prop})
+      if(libs)
+        list(APPEND items ${libs})
+      endif()
+    endforeach()
+    foreach(item IN LISTS items)
+      string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" item "${item}")
+      # "::@(<dir>)" and "::@" bracket items linked from another directory.
+      if(item STREQUAL "" OR item MATCHES "^::@" OR item MATCHES "\\$<" OR item MATCHES "^-")
+        continue()
+      elseif(TARGET "${item}")
+        list(APPEND todo "${item}")
+      else()
+        list(APPEND files "${item}")
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} "${seen}" PARENT_SCOPE)
+  set(${files_out} "${files}" PARENT_SCOPE)
+endfunction()
+
+# RUNTIME_LIBRARIES STATIC links with -static, which fails at link time
+# ("attempted static link of dynamic object") for a shared library: say so
+# now, naming the library and what to do.
+function(_multiarch_artifacts_check_static image target)
+  _multiarch_link_closure(linked files "${target}")
+  set(fix "Fix: RUNTIME_LIBRARIES COLLECT (ship the shared libraries with the programs), or link a "
+    "static library instead")
+  foreach(t IN LISTS linked)
+    get_target_property(type "${t}" TYPE)
+    get_target_property(imported "${t}" IMPORTED)
+    if(type STREQUAL "SHARED_LIBRARY" AND NOT imported)
+      _multiarch_fail("${image}" "ARTIFACTS \"${target}\" links the shared library target \"${t}\", "
+        "but RUNTIME_LIBRARIES STATIC (the default) links programs with -static, which cannot take "
+        "a shared library. " ${fix} ": -DBUILD_SHARED_LIBS=OFF if the project builds ${t} as "
+        "BUILD_SHARED_LIBS says, or add_library(${t} STATIC ...).")
+    endif()
+    if(imported AND type MATCHES "^(SHARED_LIBRARY|UNKNOWN_LIBRARY)$")
+      set(locations "")
+      foreach(prop IMPORTED_LOCATION IMPORTED_LOCATION_RELEASE IMPORTED_LOCATION_RELWITHDEBINFO
+                   IMPORTED_LOCATION_DEBUG IMPORTED_LOCATION_NOCONFIG)
+        get_target_property(loc "${t}" ${prop})
+        if(loc)
+          list(APPEND locations "${loc}")
+        endif()
+      endforeach()
+      foreach(loc IN LISTS locations)
+        if(type STREQUAL "SHARED_LIBRARY" OR loc MATCHES "\\.so(\\.[0-9]+)*$")
+          string(REGEX REPLACE "::.*" "" package "${t}")
+          _multiarch_fail("${image}" "ARTIFACTS \"${target}\" links \"${t}\", the shared library "
+            "${loc}, but RUNTIME_LIBRARIES STATIC (the default) links programs with -static, which "
+            "cannot take a shared library. " ${fix} ": ask the package for its static library "
+            "(e.g. -D${package}_USE_STATIC_LIBS=ON where its find module offers it, as FindZLIB and "
+            "FindOpenSSL do), or install the platform's static library (the -dev package's .a).")
+        endif()
+      endforeach()
+    endif()
+  endforeach()
+  foreach(f IN LISTS files)
+    if(f MATCHES "\\.so(\\.[0-9]+)*$")
+      _multiarch_fail("${image}" "ARTIFACTS \"${target}\" links the shared library ${f}, but "
+        "RUNTIME_LIBRARIES STATIC (the default) links programs with -static, which cannot take a "
+        "shared library. " ${fix} " (the .a file).")
+    endif()
+  endforeach()
+endfunction()
+
+# The host build's cache entries that describe the project's configuration,
+# as `set(... CACHE ... FORCE)` lines for a sub-build's initial cache (-C):
+# every BOOL and STRING entry (option() defaults included) and every entry
+# given with -D but never declared (UNINITIALIZED), except CMAKE_*
+# entries other than CMAKE_BUILD_TYPE (compilers, flags, paths: the
+# toolchain's business), MULTIARCH_* entries, *_DIR entries and compiler or
+# linker flags (*FLAGS*: they may hold host-only options such as
+# -march=native).  PATH, FILEPATH and INTERNAL entries are this machine's
+# or this build tree's, not the project's.
+function(_multiarch_artifacts_propagated_cache out)
+  get_cmake_property(entries CACHE_VARIABLES)
+  set(text "")
+  foreach(v IN LISTS entries)
+    get_property(type CACHE "${v}" PROPERTY TYPE)
+    if(NOT type MATCHES "^(BOOL|STRING|UNINITIALIZED)$"
+       OR (v MATCHES "^CMAKE_" AND NOT v STREQUAL "CMAKE_BUILD_TYPE")
+       OR v MATCHES "^_?MULTIARCH_" OR v MATCHES "_DIR$" OR v MATCHES "FLAGS")
+      continue()
+    endif()
+    get_property(value CACHE "${v}" PROPERTY VALUE)
+    get_property(help CACHE "${v}" PROPERTY HELPSTRING)
+    _multiarch_bracket(qv "${value}")
+    _multiarch_bracket(qh "${help}")
+    _multiarch_bracket(qn "${v}")
+    string(APPEND text "set(${qn} ${qv} CACHE ${type} ${qh} FORCE)\n")
+  endforeach()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# Every target declared in <dir> and the directories below it.
+function(_multiarch_artifacts_all_targets out dir)
+  get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    _multiarch_artifacts_all_targets(more "${sub}")
+    list(APPEND targets ${more})
+  endforeach()
+  set(${out} "${targets}" PARENT_SCOPE)
+endfunction()
+
+# Called by add_multiarch_image for every image, with its keywords:
+#   NAME, PLATFORMS (normalised), CONTEXT, STATE_DIR, IMAGE_FILE, ARTIFACTS,
+#   DESTINATION, RUNTIME_LIBRARIES, TOOLCHAINS, INSTALL_GIVEN (whether the
+#   keyword INSTALL was given), INSTALL (its values), DEPENDS_VAR.
+# Checks the ARTIFACTS and INSTALL keywords, decides which build makes each
+# platform's files, declares the sub-builds and the target <name>-artifacts,
+# and appends the stamp the push must depend on to the caller's DEPENDS_VAR.
+function(_multiarch_artifacts_declare)
+  cmake_parse_arguments(PARSE_ARGV 0 a ""
+    "NAME;CONTEXT;STATE_DIR;IMAGE_FILE;DESTINATION;RUNTIME_LIBRARIES;INSTALL_GIVEN;DEPENDS_VAR"
+    "PLATFORMS;ARTIFACTS;TOOLCHAINS;INSTALL")
+  set(name "${a_NAME}")
+  set(platforms "${a_PLATFORMS}")
+  set(context "${a_CONTEXT}")
+  set(state_dir "${a_STATE_DIR}")
+  set(artifacts "${a_ARTIFACTS}")
+  set(destination "${a_DESTINATION}")
+  set(runtime "${a_RUNTIME_LIBRARIES}")
+  set(toolchains "${a_TOOLCHAINS}")
+  set(depends_var "${a_DEPENDS_VAR}")
+  set(install "${a_INSTALL_GIVEN}")
+  if(NOT artifacts AND NOT install)
     set(kw "")
     if(NOT destination STREQUAL "")
       set(kw DESTINATION)
@@ -100,20 +268,51 @@ function(_multiarch_artifacts_declare name platforms context state_dir
       set(kw TOOLCHAINS)
     endif()
     if(kw)
-      _multiarch_fail("${name}" "${kw} is given without ARTIFACTS; it says where and how the "
-        "ARTIFACTS targets go into the image. Add ARTIFACTS <target>... or remove ${kw}.")
+      _multiarch_fail("${name}" "${kw} is given without ARTIFACTS or INSTALL; it says where and "
+        "how the ARTIFACTS targets go into the image. Add ARTIFACTS <target>... or remove ${kw}.")
     endif()
     return()
+  endif()
+
+  # INSTALL [COMPONENTS <component>...] [PREFIX <dir>]
+  set(install_components "")
+  set(install_prefix "")
+  if(install)
+    cmake_parse_arguments(inst "" "PREFIX" "COMPONENTS" ${a_INSTALL})
+    if(inst_UNPARSED_ARGUMENTS OR "COMPONENTS" IN_LIST inst_KEYWORDS_MISSING_VALUES
+       OR "PREFIX" IN_LIST inst_KEYWORDS_MISSING_VALUES)
+      _multiarch_fail("${name}" "INSTALL takes [COMPONENTS <component>...] [PREFIX <dir>], e.g. "
+        "INSTALL COMPONENTS Runtime PREFIX /usr/local; got \"${a_INSTALL}\".")
+    endif()
+    set(install_components "${inst_COMPONENTS}")
+    set(install_prefix "/usr/local")
+    if(DEFINED inst_PREFIX)
+      set(install_prefix "${inst_PREFIX}")
+    endif()
+    if(NOT install_prefix MATCHES "^/" OR install_prefix MATCHES "(^|/)\\.\\.?(/|$)"
+       OR install_prefix MATCHES "[\\$<>;]" OR install_prefix MATCHES "^/+$")
+      _multiarch_fail("${name}" "INSTALL PREFIX \"${install_prefix}\" is not an absolute folder of "
+        "the image below /; give e.g. PREFIX /usr/local or PREFIX /opt/app.")
+    endif()
+    string(REGEX REPLACE "/+$" "" install_prefix "${install_prefix}")
   endif()
 
   # RUNTIME_LIBRARIES
   if(runtime STREQUAL "")
     set(runtime STATIC)
+    if(install)
+      set(runtime COLLECT)
+    endif()
   endif()
   if(NOT runtime MATCHES "^(STATIC|COLLECT|NONE)$")
     _multiarch_fail("${name}" "RUNTIME_LIBRARIES \"${runtime}\" is not one of STATIC (link the "
       "programs statically; the default), COLLECT (copy the shared libraries they need from the "
       "platform's sysroot into the image) or NONE (the base image provides them).")
+  endif()
+  if(install AND runtime STREQUAL "STATIC")
+    _multiarch_fail("${name}" "INSTALL stages what the project installs, shared libraries "
+      "included, so RUNTIME_LIBRARIES STATIC does not apply to it; use COLLECT (the default with "
+      "INSTALL) or NONE, or list the programs in ARTIFACTS without INSTALL.")
   endif()
 
   # DESTINATION: a path inside the image.
@@ -181,6 +380,29 @@ function(_multiarch_artifacts_declare name platforms context state_dir
     set(toolchain_${p} "${file}")
   endforeach()
 
+  # COLLECT: executables (and module libraries) in DESTINATION, shared
+  # libraries in the library folder beside it, found through a RUNPATH
+  # relative to $ORIGIN, before any library of the same name in the base.
+  _multiarch_artifacts_library_dir("${dest}" libdir)
+  if(install)
+    # What $ORIGIN/../lib (CMAKE_INSTALL_RPATH of install staging) names.
+    string(REGEX REPLACE "^/" "" libdir "${install_prefix}/lib")
+  endif()
+  cmake_path(RELATIVE_PATH libdir BASE_DIRECTORY "${dest}" OUTPUT_VARIABLE rel)
+  set(runpath "$ORIGIN/${rel}")
+  if(runtime STREQUAL "COLLECT")
+    foreach(t IN LISTS artifacts)
+      get_property(previous GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t})
+      if(previous AND NOT previous STREQUAL runpath)
+        _multiarch_fail("${name}" "ARTIFACTS \"${t}\" is shipped by another image with a DESTINATION "
+          "that needs the RUNPATH ${previous}, but ${runpath} here (DESTINATION ${dest}, libraries in "
+          "${libdir}); a target is built once per platform, so give every image that ships it the "
+          "same DESTINATION.")
+      endif()
+      set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t} "${runpath}")
+    endforeach()
+  endif()
+
   _multiarch_artifacts_host_platform(host)
   file(MAKE_DIRECTORY "${state_dir}")
   set(stamp "${state_dir}/artifacts.stamp")
@@ -189,8 +411,13 @@ function(_multiarch_artifacts_declare name platforms context state_dir
   set(host_used FALSE)
   foreach(platform IN LISTS platforms)
     string(REPLACE "/" "-" slug "${platform}")
+    set(host_subbuild FALSE)
     if(DEFINED toolchain_${platform})
       set(toolchain "${toolchain_${platform}}")
+    elseif(platform STREQUAL host AND (runtime STREQUAL "COLLECT" OR install))
+      # A sub-build with the host build's own compilers and no toolchain file.
+      set(toolchain "")
+      set(host_subbuild TRUE)
     elseif(platform STREQUAL host)
       set(toolchain "")
     else()
@@ -205,33 +432,49 @@ function(_multiarch_artifacts_declare name platforms context state_dir
       _multiarch_artifacts_check_compilers("${name}" "${platform}" "${toolchain}")
     endif()
 
-    if(toolchain STREQUAL "")
+    if(toolchain STREQUAL "" AND NOT host_subbuild)
       set(host_used TRUE)
       set(manifest_dir "${CMAKE_BINARY_DIR}")
       set(origin "the host build in ${CMAKE_BINARY_DIR}")
       set_property(GLOBAL APPEND PROPERTY _MULTIARCH_HOST_ARTIFACTS ${artifacts})
     else()
       # One sub-build per platform serves every image of the project.
+      set(toolchain_key "${toolchain}")
+      set(toolchain_text "the toolchain file \"${toolchain}\"")
+      if(host_subbuild)
+        set(toolchain_key "<host compilers>")
+        set(toolchain_text "this build's own compilers")
+      endif()
       get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug})
-      if(previous AND NOT previous STREQUAL toolchain)
-        _multiarch_fail("${name}" "platform ${platform} is built with the toolchain file "
-          "\"${toolchain}\" here but \"${previous}\" for another image; one sub-build per platform "
-          "serves every image of the project, so name the same file in every TOOLCHAINS.")
+      if(previous AND NOT previous STREQUAL toolchain_key)
+        _multiarch_fail("${name}" "platform ${platform} is built with ${toolchain_text} here but "
+          "\"${previous}\" for another image; one sub-build per platform serves every image of the "
+          "project, so name the same file in every TOOLCHAINS (or none for the host's platform).")
       endif()
       set(manifest_dir "${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}")
       set(origin "the ${platform} sub-build in ${manifest_dir}")
       if(NOT TARGET multiarch-subbuild-${slug})
-        set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug} "${toolchain}")
+        set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug} "${toolchain_key}")
         set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_PLATFORMS "${platform}")
         add_custom_target(multiarch-subbuild-${slug}
           COMMAND "${CMAKE_COMMAND}"
                   "-DMULTIARCH_SUBBUILD_FILE=${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}.cmake"
                   "-DMULTIARCH_CONFIG=$<CONFIG>"
                   -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SubBuild.cmake"
-          COMMENT "Building ARTIFACTS for ${platform} (toolchain ${toolchain})"
+          COMMENT "Building ARTIFACTS for ${platform} (${toolchain_text})"
           VERBATIM)
       endif()
       set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_TARGETS_${slug} ${artifacts})
+      if(install)
+        # The sub-build builds everything (what the components install) and
+        # is configured for the install prefix; one prefix per platform.
+        get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug})
+        if(previous AND NOT previous STREQUAL install_prefix)
+          _multiarch_fail("${name}" "INSTALL PREFIX ${install_prefix} differs from ${previous} of another "
+            "image; one sub-build per platform serves every image, so give every image the same PREFIX.")
+        endif()
+        set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug} "${install_prefix}")
+      endif()
       list(APPEND subbuild_targets multiarch-subbuild-${slug})
     endif()
 
@@ -245,12 +488,19 @@ function(_multiarch_artifacts_declare name platforms context state_dir
       MULTIARCH_ORIGIN "${origin}"
       MULTIARCH_PLATFORM_DIR "${context}/${platform}"
       MULTIARCH_DESTINATION "${dest}"
+      MULTIARCH_LIBRARY_DESTINATION "${libdir}"
       MULTIARCH_RUNTIME_LIBRARIES "${runtime}"
+      MULTIARCH_INSTALL "${install}"
+      MULTIARCH_INSTALL_COMPONENTS "${install_components}"
+      MULTIARCH_INSTALL_PREFIX "${install_prefix}"
+      MULTIARCH_INSTALL_DIR "${state_dir}/install-${slug}"
+      MULTIARCH_IMAGE_FILE "${a_IMAGE_FILE}"
       MULTIARCH_RECORD_FILE "${state_dir}/artifacts-${slug}.staged"
       MULTIARCH_STAMP "${stamp}")
     _multiarch_write_if_changed("${stage_file}" "${content}")
     list(APPEND stage_commands
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_STAGE_FILE=${stage_file}" "-DMULTIARCH_CONFIG=$<CONFIG>"
+              "-DMULTIARCH_AUDIT_TOOL=$<TARGET_FILE:MultiArchImage::audit>"
               -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/StageArtifacts.cmake")
   endforeach()
 
@@ -258,6 +508,9 @@ function(_multiarch_artifacts_declare name platforms context state_dir
   # touched only when a file in the context changed, and the push reruns
   # only then.  BYPRODUCTS: Ninja re-checks the stamp after the step.
   string(JOIN " " artifacts_text ${artifacts})
+  if(install)
+    string(JOIN " " artifacts_text ${artifacts} "what the project installs")
+  endif()
   add_custom_target(${name}-artifacts
     ${stage_commands}
     BYPRODUCTS "${stamp}"
@@ -309,7 +562,8 @@ endfunction()
 
 # Links the STATIC executables statically and writes this build's
 # multiarch-artifacts[-<config>].cmake: for every target, its type and the
-# path of its file.
+# path of its file; the folders of the project's shared libraries that the
+# targets link (where COLLECT finds them: their RUNPATH is the image's).
 function(_multiarch_artifacts_write_manifest targets)
   list(REMOVE_DUPLICATES targets)
   set(content "# Generated by MultiArchImage: the ARTIFACTS this build makes, for StageArtifacts.cmake.\n")
@@ -321,11 +575,21 @@ function(_multiarch_artifacts_write_manifest targets)
     list(APPEND dirs "${CMAKE_SYSROOT}/lib" "${CMAKE_SYSROOT}/usr/lib")
   endif()
   list(REMOVE_DUPLICATES dirs)
+  _multiarch_link_closure(linked files ${targets})
+  set(project_dirs "")
+  foreach(t IN LISTS linked)
+    get_target_property(type "${t}" TYPE)
+    get_target_property(imported "${t}" IMPORTED)
+    if(type STREQUAL "SHARED_LIBRARY" AND NOT imported)
+      list(APPEND project_dirs "$<TARGET_FILE_DIR:${t}>")
+    endif()
+  endforeach()
   _multiarch_set_lines(content
     MULTIARCH_BUILD_PLATFORM "${MULTIARCH_SUBBUILD_PLATFORM}"
-    MULTIARCH_CROSSCOMPILING "${CMAKE_CROSSCOMPILING}"
     MULTIARCH_OBJDUMP "${CMAKE_OBJDUMP}"
-    MULTIARCH_LIBRARY_DIRS "${dirs}")
+    MULTIARCH_LIBRARY_DIRS "${dirs}"
+    MULTIARCH_ARTIFACTS_BUILD_DIR "${CMAKE_BINARY_DIR}"
+    MULTIARCH_PROJECT_LIBRARY_DIRS "${project_dirs}")
   foreach(t IN LISTS targets)
     get_target_property(type "${t}" TYPE)
     get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
@@ -357,6 +621,9 @@ function(_multiarch_artifacts_finish)
     foreach(t IN LISTS targets)
       get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
       _multiarch_artifacts_check_target("add_multiarch_image(${image})" "${t}" "${mode}")
+      if(mode STREQUAL "STATIC")
+        _multiarch_artifacts_check_static("${image}" "${t}")
+      endif()
     endforeach()
   endforeach()
   get_property(host_targets GLOBAL PROPERTY _MULTIARCH_HOST_ARTIFACTS)
@@ -365,25 +632,65 @@ function(_multiarch_artifacts_finish)
   endif()
 
   get_property(subbuilds GLOBAL PROPERTY _MULTIARCH_SUBBUILD_PLATFORMS)
+  if(NOT subbuilds)
+    return()
+  endif()
+  _multiarch_artifacts_propagated_cache(propagated)
   foreach(platform IN LISTS subbuilds)
     string(REPLACE "/" "-" slug "${platform}")
+    string(REPLACE "-" "_" id "${slug}")
     get_property(toolchain GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug})
     get_property(targets GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TARGETS_${slug})
+    get_property(install_prefix GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug})
     list(REMOVE_DUPLICATES targets)
     set(static "")
+    set(runpaths "")
     foreach(t IN LISTS targets)
       get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
       if(mode STREQUAL "STATIC")
         list(APPEND static "${t}")
+      elseif(mode STREQUAL "COLLECT")
+        get_property(runpath GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t})
+        list(APPEND runpaths "${t}=${runpath}")
       endif()
     endforeach()
     set(args "")
+    if(toolchain STREQUAL "<host compilers>")
+      set(toolchain "")
+      get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+      foreach(lang IN LISTS languages)
+        if(CMAKE_${lang}_COMPILER AND lang MATCHES "^(C|CXX|ASM|Fortran)$")
+          list(APPEND args "-DCMAKE_${lang}_COMPILER=${CMAKE_${lang}_COMPILER}")
+        endif()
+      endforeach()
+    endif()
     if(DEFINED MultiArchImage_DIR AND MultiArchImage_DIR)
       # find_package must find this package again, also under a toolchain
       # file that confines searches to the target's sysroot.
       list(APPEND args "-DMultiArchImage_DIR=${MultiArchImage_DIR}")
     endif()
-    list(APPEND args ${MULTIARCH_SUBBUILD_CMAKE_ARGS})
+    list(APPEND args ${MULTIARCH_SUBBUILD_CMAKE_ARGS} ${MULTIARCH_SUBBUILD_CMAKE_ARGS_${id}})
+
+    # The initial cache (-C): the host build's configuration, then what the
+    # sub-build must build.
+    set(cache_file "${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}.initial-cache.cmake")
+    set(cache "# Generated by MultiArchImage: the initial cache of the ${platform} sub-build.\n")
+    string(APPEND cache "${propagated}")
+    if(install_prefix)
+      # INSTALL: installed for this prefix, with a RUNPATH that finds the
+      # project's libraries in <prefix>/lib from <prefix>/bin and lib alike
+      # (a project's own CMAKE_INSTALL_RPATH or INSTALL_RPATH wins).
+      string(APPEND cache "set(CMAKE_INSTALL_PREFIX [==[${install_prefix}]==] CACHE PATH \"\" FORCE)\n"
+        "set(CMAKE_INSTALL_RPATH [==[$ORIGIN/../lib]==] CACHE STRING \"\" FORCE)\n")
+    endif()
+    foreach(pair "MULTIARCH_SUBBUILD_PLATFORM|${platform}" "MULTIARCH_SUBBUILD_TARGETS|${targets}"
+                 "MULTIARCH_SUBBUILD_STATIC_TARGETS|${static}" "MULTIARCH_SUBBUILD_RUNPATHS|${runpaths}")
+      string(REGEX MATCH "^([^|]+)\\|(.*)$" _ "${pair}")
+      _multiarch_bracket(q "${CMAKE_MATCH_2}")
+      string(APPEND cache "set(${CMAKE_MATCH_1} ${q} CACHE INTERNAL \"\")\n")
+    endforeach()
+    _multiarch_write_if_changed("${cache_file}" "${cache}")
+
     set(content "# Generated by MultiArchImage; read by SubBuild.cmake.\n")
     _multiarch_set_lines(content
       MULTIARCH_PLATFORM "${platform}"
@@ -396,24 +703,63 @@ function(_multiarch_artifacts_finish)
       MULTIARCH_TOOLCHAIN_FILE "${toolchain}"
       MULTIARCH_BUILD_TYPE "${CMAKE_BUILD_TYPE}"
       MULTIARCH_CONFIGURATION_TYPES "${CMAKE_CONFIGURATION_TYPES}"
+      MULTIARCH_INITIAL_CACHE "${cache_file}"
       MULTIARCH_CMAKE_ARGS "${args}"
       MULTIARCH_TARGETS "${targets}"
-      MULTIARCH_STATIC_TARGETS "${static}")
+      MULTIARCH_BUILD_ALL "${install_prefix}")
     _multiarch_write_if_changed("${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}.cmake" "${content}")
   endforeach()
 endfunction()
 
 # End of configuring a sub-build: the targets the host build asked for.
+# COLLECT targets, and the project's shared libraries, are linked with the
+# RUNPATH they need in the image (relative to $ORIGIN) instead of this
+# build tree's folders: nothing of the sub-build's path is staged.
 function(_multiarch_artifacts_finish_subbuild)
   set(where "MultiArchImage sub-build for ${MULTIARCH_SUBBUILD_PLATFORM} (${CMAKE_BINARY_DIR})")
+  set(collect "")
   foreach(t IN LISTS MULTIARCH_SUBBUILD_TARGETS)
     set(mode COLLECT)
     if(t IN_LIST MULTIARCH_SUBBUILD_STATIC_TARGETS)
       set(mode STATIC)
+    else()
+      list(APPEND collect "${t}")
     endif()
     set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t} "${mode}")
     _multiarch_artifacts_check_target("${where}" "${t}" "${mode}")
   endforeach()
+  _multiarch_link_closure(linked files ${collect})
+  foreach(t IN LISTS linked)
+    get_target_property(type "${t}" TYPE)
+    get_target_property(imported "${t}" IMPORTED)
+    if(imported OR NOT type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
+      continue()
+    endif()
+    set(runpath "")
+    if(type STREQUAL "SHARED_LIBRARY")
+      set(runpath "$ORIGIN")  # staged beside the other shared libraries
+    endif()
+    foreach(pair IN LISTS MULTIARCH_SUBBUILD_RUNPATHS)
+      if(pair MATCHES "^([^=]+)=(.*)$" AND CMAKE_MATCH_1 STREQUAL t AND NOT type STREQUAL "SHARED_LIBRARY")
+        set(runpath "${CMAKE_MATCH_2}")
+      endif()
+    endforeach()
+    if(NOT runpath STREQUAL "")
+      set_target_properties("${t}" PROPERTIES BUILD_WITH_INSTALL_RPATH ON INSTALL_RPATH "${runpath}")
+    endif()
+  endforeach()
+  # Debug information and __FILE__ name the sub-build's folder, which
+  # differs between build trees: map it away.
+  if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang" OR CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    _multiarch_artifacts_all_targets(all "${CMAKE_SOURCE_DIR}")
+    foreach(t IN LISTS all)
+      get_target_property(type "${t}" TYPE)
+      if(type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY|STATIC_LIBRARY|OBJECT_LIBRARY)$")
+        target_compile_options("${t}" PRIVATE
+          "$<$<COMPILE_LANGUAGE:C,CXX>:-ffile-prefix-map=${CMAKE_BINARY_DIR}=.>")
+      endif()
+    endforeach()
+  endif()
   _multiarch_artifacts_write_manifest("${MULTIARCH_SUBBUILD_TARGETS}")
 endfunction()
 

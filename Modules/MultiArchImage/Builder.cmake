@@ -3,10 +3,37 @@
 include_guard(GLOBAL)
 
 # Runs `docker buildx inspect <builder>` without --bootstrap (it must not
-# wait on a node that is down) and parses what it prints.  Sets, in the
-# caller's scope:
+# wait on a node that is down) and parses what it prints (see
+# _multiarch_parse_inspect).  Sets, in the caller's scope:
 #   <prefix>_FOUND       TRUE when Buildx knows the builder, else FALSE
 #   <prefix>_ERROR       Buildx's message when it does not
+# and, when it does, the variables _multiarch_parse_inspect sets.
+function(_multiarch_inspect_builder docker builder prefix)
+  set(args "${docker}" buildx inspect)
+  if(builder)
+    list(APPEND args "${builder}")
+  endif()
+  _multiarch_capture(i ${args})
+  set(${prefix}_FOUND FALSE PARENT_SCOPE)
+  if(NOT i_rc EQUAL 0)
+    string(STRIP "${i_err}${i_out}" err)
+    foreach(v NAME DRIVER)
+      set(${prefix}_${v} "" PARENT_SCOPE)
+    endforeach()
+    set(${prefix}_COUNT 0 PARENT_SCOPE)
+    set(${prefix}_ERROR "${err}" PARENT_SCOPE)
+    return()
+  endif()
+  _multiarch_parse_inspect("${i_out}" ${prefix} vars)
+  foreach(v IN LISTS vars)
+    set(${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+  set(${prefix}_FOUND TRUE PARENT_SCOPE)
+endfunction()
+
+# Parses the text `docker buildx inspect [--bootstrap] <builder>` printed.
+# Sets, in the caller's scope, and lists their names in <vars_out>:
+#   <prefix>_ERROR       the builder's own error line, if any
 #   <prefix>_NAME, <prefix>_DRIVER
 #   <prefix>_COUNT       the number of nodes; for each <i> in 1..COUNT:
 #   <prefix>_<i>_NAME, <prefix>_<i>_ENDPOINT
@@ -19,29 +46,14 @@ include_guard(GLOBAL)
 #   <prefix>_<i>_DRIVER_OPTS  the node's driver options, key=value, sorted
 # Buildx has no machine-readable form of this (`ls --format json` merges the
 # fixed platforms with the ones the workers report), hence the parsing.
-function(_multiarch_inspect_builder docker builder prefix)
-  set(args "${docker}" buildx inspect)
-  if(builder)
-    list(APPEND args "${builder}")
-  endif()
-  _multiarch_capture(i ${args})
-  set(vars ${prefix}_FOUND ${prefix}_ERROR ${prefix}_NAME ${prefix}_DRIVER ${prefix}_COUNT)
-  set(${prefix}_FOUND FALSE)
+function(_multiarch_parse_inspect text prefix vars_out)
+  set(vars ${prefix}_ERROR ${prefix}_NAME ${prefix}_DRIVER ${prefix}_COUNT)
   set(${prefix}_ERROR "")
   set(${prefix}_NAME "")
   set(${prefix}_DRIVER "")
-  set(${prefix}_COUNT 0)
-  if(NOT i_rc EQUAL 0)
-    string(STRIP "${i_err}${i_out}" ${prefix}_ERROR)
-    foreach(v IN LISTS vars)
-      set(${v} "${${v}}" PARENT_SCOPE)
-    endforeach()
-    return()
-  endif()
-  set(${prefix}_FOUND TRUE)
   set(count 0)
   set(section top)
-  set(text "${i_out}\n")
+  string(APPEND text "\n")
   # Line by line with string(FIND): a list would mangle lines holding ; or [.
   while(NOT text STREQUAL "")
     string(FIND "${text}" "\n" nl)
@@ -119,6 +131,7 @@ function(_multiarch_inspect_builder docker builder prefix)
   foreach(v IN LISTS vars)
     set(${v} "${${v}}" PARENT_SCOPE)
   endforeach()
+  set(${vars_out} "${vars}" PARENT_SCOPE)
 endfunction()
 
 # Sets <out> to a sentence naming each node of <builder> (empty: Buildx's
@@ -161,9 +174,12 @@ function(_multiarch_buildx_error text out)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
-# Bootstraps <builder> (empty: buildx's current one) and sets <name_out> to
-# its name and <platforms_out> to the normalised platforms its nodes build.
-function(_multiarch_builder_platforms docker builder name_out platforms_out)
+# Bootstraps <builder> (empty: buildx's current one) and parses what
+# `docker buildx inspect --bootstrap` printed into <prefix>_... as
+# _multiarch_parse_inspect does; <prefix>_SUPPORTED is the list of the
+# normalised platforms its nodes build.  Fails the script, naming the
+# nodes that do not answer, when the builder cannot start.
+function(_multiarch_builder_platforms docker builder prefix)
   set(args "${docker}" buildx inspect --bootstrap)
   if(builder)
     list(APPEND args "${builder}")
@@ -201,8 +217,7 @@ function(_multiarch_builder_platforms docker builder name_out platforms_out)
         "Nothing was pushed.")
     endif()
   endif()
-  string(REGEX MATCH "Name:[ \t]*([^\n]*)" _ "${b_out}")
-  set(name "${CMAKE_MATCH_1}")
+  _multiarch_parse_inspect("${b_out}" ${prefix} vars)
   set(platforms "")
   string(REGEX MATCHALL "\nPlatforms:[^\n]*" lines "${b_out}")
   foreach(line IN LISTS lines)
@@ -217,6 +232,208 @@ function(_multiarch_builder_platforms docker builder name_out platforms_out)
       endif()
     endforeach()
   endforeach()
-  set(${name_out} "${name}" PARENT_SCOPE)
-  set(${platforms_out} "${platforms}" PARENT_SCOPE)
+  foreach(v IN LISTS vars)
+    set(${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+  set(${prefix}_SUPPORTED "${platforms}" PARENT_SCOPE)
+endfunction()
+
+# Whether <host> (a reference's registry part, host[:port]) is on this
+# machine's loopback: localhost, 127.0.0.0/8 or ::1.
+function(_multiarch_loopback_host host out)
+  set(result FALSE)
+  if(host MATCHES "^(localhost|127\\.[0-9]+\\.[0-9]+\\.[0-9]+|\\[::1\\]|::1)(:[0-9]+)?$")
+    set(result TRUE)
+  endif()
+  set(${out} ${result} PARENT_SCOPE)
+endfunction()
+
+# The registry host of an image reference, empty for Docker Hub (as docker:
+# the first component is a host when it has a dot, a port or is localhost).
+function(_multiarch_reference_host ref out)
+  set(host "")
+  # (Two if()s: one would expand CMAKE_MATCH_1 before the match.)
+  if(ref MATCHES "^([^/]+)/")
+    set(first "${CMAKE_MATCH_1}")
+    if(first MATCHES "[.:]" OR first STREQUAL "localhost" OR first MATCHES "^\\[")
+      set(host "${first}")
+    endif()
+  endif()
+  set(${out} "${host}" PARENT_SCOPE)
+endfunction()
+
+# The images the Dockerfile's FROM lines pull, as "<line>=<image>": stage
+# names and scratch left out, ${VAR} / $VAR / ${VAR:-default} replaced by
+# BUILD_ARGS (KEY=VALUE) or the default of an ARG before the first FROM.
+function(_multiarch_dockerfile_bases dockerfile build_args out)
+  set(result "")
+  file(READ "${dockerfile}" text)
+  string(APPEND text "\n")
+  set(args "")
+  foreach(a IN LISTS build_args)
+    if(a MATCHES "^([^=]+)=(.*)$")
+      set(arg_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}")
+      list(APPEND args "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  set(stages "scratch")
+  set(seen_from FALSE)
+  set(number 0)
+  set(pending "")
+  # Line by line with string(FIND): file(STRINGS) and lists would mangle
+  # lines ending in \ or holding ;.
+  while(NOT text STREQUAL "")
+    string(FIND "${text}" "\n" nl)
+    string(SUBSTRING "${text}" 0 ${nl} line)
+    math(EXPR nl "${nl} + 1")
+    string(SUBSTRING "${text}" ${nl} -1 text)
+    string(REGEX REPLACE "\r$" "" line "${line}")
+    math(EXPR number "${number} + 1")
+    if(pending STREQUAL "" AND line MATCHES "^[ \t]*(#|$)")
+      continue()
+    endif()
+    if(pending STREQUAL "")
+      set(start ${number})
+    endif()
+    # A line ending in \ continues on the next one.
+    if(line MATCHES "^(.*)\\\\[ \t]*$")
+      string(APPEND pending "${CMAKE_MATCH_1} ")
+      continue()
+    endif()
+    set(instruction "${pending}${line}")
+    set(pending "")
+    if(NOT seen_from AND instruction MATCHES "^[ \t]*[Aa][Rr][Gg][ \t]+([A-Za-z_][A-Za-z0-9_]*)(=([^ \t]*))?")
+      if(NOT CMAKE_MATCH_1 IN_LIST args)
+        set(arg_${CMAKE_MATCH_1} "${CMAKE_MATCH_3}")
+        list(APPEND args "${CMAKE_MATCH_1}")
+      endif()
+      continue()
+    endif()
+    if(NOT instruction MATCHES "^[ \t]*[Ff][Rr][Oo][Mm][ \t]+(.*)$")
+      continue()
+    endif()
+    set(seen_from TRUE)
+    string(REGEX REPLACE "(^|[ \t])--[a-z]+=[^ \t]*" " " rest "${CMAKE_MATCH_1}")
+    string(STRIP "${rest}" rest)
+    string(REGEX MATCH "^[^ \t]+" image "${rest}")
+    if(rest MATCHES "[ \t][Aa][Ss][ \t]+([^ \t]+)")
+      string(TOLOWER "${CMAKE_MATCH_1}" stage)
+      set(next_stage "${stage}")
+    else()
+      set(next_stage "")
+    endif()
+    # Build arguments: ${VAR:-default}, ${VAR}, $VAR.
+    set(rounds 0)
+    while(rounds LESS 20 AND image MATCHES "\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)")
+      math(EXPR rounds "${rounds} + 1")
+      set(whole "${CMAKE_MATCH_0}")
+      set(var "${CMAKE_MATCH_1}${CMAKE_MATCH_4}")
+      set(value "${CMAKE_MATCH_3}")
+      if(var IN_LIST args AND NOT arg_${var} STREQUAL "")
+        set(value "${arg_${var}}")
+      endif()
+      string(REPLACE "${whole}" "${value}" image "${image}")
+    endwhile()
+    string(TOLOWER "${image}" lower)
+    # (A ";" is no valid reference, and would split the list.)
+    if(NOT image STREQUAL "" AND NOT image MATCHES ";" AND NOT lower IN_LIST stages)
+      list(APPEND result "${start}=${image}")
+    endif()
+    if(next_stage)
+      list(APPEND stages "${next_stage}")
+    endif()
+  endwhile()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# The preflight's check of the builder's driver, from what
+# _multiarch_builder_platforms read into <prefix>_... (no further Docker
+# command).  Fails the script before anything is pushed when
+#  - the builder uses the docker driver: it cannot push a multi-platform
+#    index by digest (Buildx fails late: "push-by-digest is currently not
+#    implemented for docker driver");
+#  - a docker-container node lacks network=host while REPOSITORY or a FROM
+#    image is on this host's loopback: inside the node, 127.0.0.1 is the
+#    BuildKit container itself (buildx issue 94: "connection refused").
+# Keywords: IMAGE <name> REPOSITORY <repo> DOCKERFILE <file>
+# BUILD_ARGS <KEY=VALUE>... and the flags EXPLICIT (the image or
+# MULTIARCH_BUILDER named the builder) and DECLARED (add_multiarch_builder).
+function(_multiarch_require_builder_driver prefix)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EXPLICIT;DECLARED" "IMAGE;REPOSITORY;DOCKERFILE" "BUILD_ARGS")
+  set(builder "${${prefix}_NAME}")
+  # Loopback registries the build talks to from inside BuildKit.
+  set(loopback "")
+  string(REGEX MATCH "^[^/]+" repo_host "${arg_REPOSITORY}")
+  _multiarch_loopback_host("${repo_host}" is_loopback)
+  if(is_loopback)
+    list(APPEND loopback "REPOSITORY ${arg_REPOSITORY}")
+  endif()
+  _multiarch_dockerfile_bases("${arg_DOCKERFILE}" "${arg_BUILD_ARGS}" bases)
+  foreach(entry IN LISTS bases)
+    string(REGEX MATCH "^([0-9]+)=(.*)$" _ "${entry}")
+    set(line "${CMAKE_MATCH_1}")
+    set(ref "${CMAKE_MATCH_2}")
+    _multiarch_reference_host("${ref}" host)
+    _multiarch_loopback_host("${host}" is_loopback)
+    if(is_loopback)
+      list(APPEND loopback "FROM ${ref} (${arg_DOCKERFILE}:${line})")
+    endif()
+  endforeach()
+
+  if(${prefix}_DRIVER STREQUAL "docker")
+    if(arg_EXPLICIT)
+      set(which "builder \"${builder}\"")
+    else()
+      set(which "Buildx's current builder \"${builder}\" (no BUILDER or MULTIARCH_BUILDER named one)")
+    endif()
+    set(suggest multiarch-builder)
+    if(loopback)
+      list(GET loopback 0 first)
+      set(create "docker buildx create --name ${suggest} --driver docker-container --driver-opt network=host --bootstrap")
+      set(declare "add_multiarch_builder(${suggest} DRIVER docker-container DRIVER_OPTS network=host)")
+      set(why_host " (network=host because ${first} is on this host's loopback, which inside the "
+        "BuildKit container would be the container itself)")
+    else()
+      set(create "docker buildx create --name ${suggest} --driver docker-container --bootstrap")
+      set(declare "add_multiarch_builder(${suggest} DRIVER docker-container)")
+      set(why_host " (add --driver-opt network=host when the registry listens on this host's loopback)")
+    endif()
+    string(JOIN "" why_host ${why_host})
+    _multiarch_die("image ${arg_IMAGE}: ${which} uses the docker driver, BuildKit inside the Docker "
+      "engine, which cannot push a multi-platform image as one index by digest (Buildx would fail "
+      "after starting: \"push-by-digest is currently not implemented for docker driver\"). "
+      "Fix: create a docker-container builder once: ${create}${why_host}, then build with it: "
+      "-DMULTIARCH_BUILDER=${suggest} (or BUILDER ${suggest}); or declare it in CMake: ${declare} "
+      "and BUILDER ${suggest}. Nothing was pushed.")
+  endif()
+
+  if(NOT ${prefix}_DRIVER STREQUAL "docker-container" OR NOT loopback OR ${prefix}_COUNT EQUAL 0)
+    return()
+  endif()
+  foreach(i RANGE 1 ${${prefix}_COUNT})
+    if("network=host" IN_LIST ${prefix}_${i}_DRIVER_OPTS)
+      continue()
+    endif()
+    string(JOIN ", " what ${loopback})
+    set(keep "")
+    foreach(o IN LISTS ${prefix}_${i}_DRIVER_OPTS)
+      if(NOT o MATCHES "^network=")
+        string(APPEND keep " --driver-opt ${o}")
+      endif()
+    endforeach()
+    if(arg_DECLARED)
+      set(fix "add network=host to DRIVER_OPTS of add_multiarch_builder(${builder} ...) "
+        "(the builder is then created anew with it)")
+    else()
+      set(fix "recreate the builder with host networking: docker buildx rm ${builder}, then "
+        "docker buildx create --name ${builder} --driver docker-container${keep} --driver-opt network=host "
+        "--bootstrap; or declare it in CMake: add_multiarch_builder(${builder} DRIVER docker-container "
+        "DRIVER_OPTS network=host ...)")
+    endif()
+    string(JOIN "" fix ${fix})
+    _multiarch_die("image ${arg_IMAGE}: builder \"${builder}\", node \"${${prefix}_${i}_NAME}\", is a "
+      "docker-container node without host networking, so inside it localhost and 127.0.0.1 are the "
+      "BuildKit container itself, not this host; ${what} would fail late with \"connection refused\". "
+      "Fix: ${fix}. Nothing was pushed.")
+  endforeach()
 endfunction()

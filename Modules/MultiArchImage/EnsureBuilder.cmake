@@ -366,7 +366,17 @@ foreach(k IN LISTS steps)
     if("--append" IN_LIST cmd_${k})
       set(append " --append")
     endif()
-    if(driver STREQUAL "docker-container")
+    if(driver STREQUAL "docker-container" AND why MATCHES
+        "apply caps|privileged|operation not permitted|error setting rlimits")
+      # The driver runs BuildKit in a privileged container; some engines
+      # (sandboxed, rootless) cannot start one.
+      _multiarch_die("docker buildx create${append} --name ${name}${node} failed (exit ${r_rc}): "
+        "this Docker engine cannot start the privileged container the docker-container driver "
+        "runs BuildKit in (${why}). Fix: let the engine start privileged containers (e.g. an OCI "
+        "runtime that drops the capabilities the host lacks, as tests/env/setup.sh installs), or "
+        "run buildkitd natively and use add_multiarch_builder(${name} DRIVER remote ENDPOINT "
+        "unix:///run/buildkit/buildkitd.sock).")
+    elseif(driver STREQUAL "docker-container")
       set(fix "DRIVER_OPTS (e.g. image=<a BuildKit image this host can pull or has>), and that this "
         "Docker engine can start privileged containers")
     elseif(driver STREQUAL "kubernetes")

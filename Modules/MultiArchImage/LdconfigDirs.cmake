@@ -1,8 +1,8 @@
 # Stands in for `ldconfig -v -N -X` while StageArtifacts.cmake resolves the
-# shared libraries of a cross-compiled platform with
-# file(GET_RUNTIME_DEPENDENCIES): prints that platform's library folders,
-# one "<folder>:" line each, as ldconfig prints the folders of the system
-# it runs on.  (The host's own folders hold libraries for the host's CPU.)
+# shared libraries of one platform's build with file(GET_RUNTIME_DEPENDENCIES):
+# prints the project's library folders and the platform's, one "<folder>:"
+# line each, as ldconfig prints the folders of the system it runs on.  (For
+# a cross build, the host's own folders hold libraries for the host's CPU.)
 # By hand:
 #
 #   cmake "-DMULTIARCH_LIBRARY_DIRS=/usr/aarch64-linux-gnu/lib;/usr/lib/gcc-cross/aarch64-linux-gnu/12" -P LdconfigDirs.cmake

@@ -66,7 +66,8 @@ endforeach()
 if(failed)
   list(REMOVE_DUPLICATES failed)
   string(JOIN "\n  " text ${failed})
-  _multiarch_die("refusing to promote ${repo}@${digest} to ${MULTIARCH_PROMOTE_TAGS}: not every "
+  string(JOIN ", " tag_text ${MULTIARCH_PROMOTE_TAGS})
+  _multiarch_die("refusing to promote ${repo}@${digest} to ${tag_text}: not every "
     "platform passed:\n  ${text}\nRun ctest -L multiarch (after building ${name}) and fix the "
     "failures. No tag moved.")
 endif()

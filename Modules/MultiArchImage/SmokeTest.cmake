@@ -13,6 +13,32 @@ if(NOT MULTIARCH_TEST_FILE OR NOT EXISTS "${MULTIARCH_TEST_FILE}")
   _multiarch_die("SmokeTest.cmake needs -DMULTIARCH_TEST_FILE=<file written by add_multiarch_smoke_test>.")
 endif()
 include("${MULTIARCH_TEST_FILE}")
+
+# <text> with the words that name <platform> replaced, whole words only:
+# the platform (linux/arm64), its uname -m (aarch64), its architecture
+# (arm64) and variant (v7) by @PLATFORM@, @MACHINE@, @ARCH@ and @VARIANT@,
+# and "32-bit"/"64-bit" by "@BITS@-bit".
+function(_multiarch_platform_words_out out text platform)
+  _multiarch_platform_parts("${platform}" os arch variant)
+  _multiarch_machine("${platform}" machine qemu)
+  string(REGEX REPLACE "(^|[^0-9])(32|64)-bit" "\\1@BITS@-bit" text "${text}")
+  foreach(pair "PLATFORM=${platform}" "MACHINE=${machine}" "ARCH=${arch}" "VARIANT=${variant}")
+    string(REGEX MATCH "^([A-Z]+)=(.*)$" _ "${pair}")
+    set(key "${CMAKE_MATCH_1}")
+    string(REGEX REPLACE "([][.+*?()^$|\\])" "\\\\\\1" word "${CMAKE_MATCH_2}")
+    if(word STREQUAL "")
+      continue()
+    endif()
+    # Adjacent matches share a boundary character: repeat until none is left.
+    set(before "")
+    while(NOT before STREQUAL text)
+      set(before "${text}")
+      string(REGEX REPLACE "(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)" "\\1@${key}@\\2" text "${text}")
+    endwhile()
+  endforeach()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
 set(docker "${MULTIARCH_DOCKER}")
 set(platform "${MULTIARCH_PLATFORM}")
 set(name "${MULTIARCH_NAME}")
@@ -62,6 +88,9 @@ list(APPEND cmd "${ref}")
 foreach(arg IN LISTS MULTIARCH_COMMAND)
   _multiarch_append_args(cmd "${arg}")
 endforeach()
+if(MULTIARCH_OUTPUT_FILE)
+  file(REMOVE "${MULTIARCH_OUTPUT_FILE}")
+endif()
 execute_process(COMMAND ${cmd} TIMEOUT ${MULTIARCH_TIMEOUT}
   OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE rc)
 set(timed_out FALSE)
@@ -69,7 +98,6 @@ if(NOT rc MATCHES "^[0-9]+$")
   set(timed_out TRUE)
   execute_process(COMMAND "${docker}" rm --force "${container}" OUTPUT_QUIET ERROR_QUIET)
 endif()
-message("${output}")
 
 set(expect "${MULTIARCH_EXPECT_OUTPUT}")
 foreach(pair "PLATFORM=${platform}" "OS=${os}" "ARCH=${arch}" "VARIANT=${variant}" "MACHINE=${machine}")
@@ -86,7 +114,8 @@ elseif(NOT expect STREQUAL "" AND NOT output MATCHES "${expect}")
   set(problem "exited 0 but its output does not match \"${expect}\"")
 endif()
 if(problem)
-  # The tail: the last 2000 characters (kept as a string; a list would eat ";").
+  # The tail: the last 2000 characters (kept as a string; a list would eat
+  # ";"), printed as it came: message(FATAL_ERROR) would reflow it.
   set(tail "${output}")
   string(LENGTH "${tail}" length)
   if(length GREATER 2000)
@@ -94,14 +123,32 @@ if(problem)
     string(SUBSTRING "${tail}" ${from} -1 tail)
     set(tail "...${tail}")
   endif()
+  message("${name}[${platform}]: output of ${ref} (last lines):\n${tail}")
   set(hint "")
   if(output MATCHES "exec format error")
-    string(APPEND hint "\nHint: \"exec format error\" means a binary for another CPU, or no QEMU "
+    string(APPEND hint " Hint: \"exec format error\" means a binary for another CPU, or no QEMU "
       "handler for ${platform} on this host (check /proc/sys/fs/binfmt_misc/qemu-${qemu}, and "
       "install qemu-user-static and binfmt-support).")
+  elseif(output MATCHES "exec [^\n]*: no such file or directory")
+    string(APPEND hint " Hint: \"no such file or directory\" when the program is there means its "
+      "loader (the ELF program interpreter, e.g. /lib/ld-linux-aarch64.so.1) or a script's #! "
+      "interpreter is missing from the image; the audit test ${name}[${platform}]audit names it. "
+      "Fix: link the program statically (RUNTIME_LIBRARIES STATIC), ship the C library with it "
+      "(RUNTIME_LIBRARIES COLLECT on FROM scratch), or use a base image that has it.")
+  elseif(output MATCHES "error while loading shared libraries|symbol lookup error|version `[^']+' not found")
+    string(APPEND hint " Hint: a shared library is missing from the image, or a library of the "
+      "same name from the base image was loaded instead of the program's own; the audit test "
+      "${name}[${platform}]audit names it (rules missing-library, undefined-symbol, "
+      "missing-symbol-version).")
   endif()
-  _multiarch_die("${name}[${platform}] FAILED: ${ref} ${problem}.\n"
-    "Output (last lines):\n${tail}${hint}")
+  _multiarch_die("${name}[${platform}] FAILED: ${ref} ${problem}; its output is printed above.${hint}")
+endif()
+message("${output}")
+if(MULTIARCH_OUTPUT_FILE)
+  # For EXPECT_SAME_OUTPUT: the output with this platform's own words
+  # replaced, after the digest it came from.
+  _multiarch_platform_words_out(normalized "${output}" "${platform}")
+  file(WRITE "${MULTIARCH_OUTPUT_FILE}" "${index_digest}\n${normalized}")
 endif()
 get_filename_component(dir "${MULTIARCH_RESULT_FILE}" DIRECTORY)
 file(MAKE_DIRECTORY "${dir}")

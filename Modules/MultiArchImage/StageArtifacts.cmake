@@ -3,15 +3,24 @@
 # them with `COPY ${TARGETPLATFORM}/ /`.  Checks first that every file is
 # an ELF binary for that platform's CPU (an amd64 binary in an arm64 image
 # still starts on an amd64 host, so a test run would not notice).  With
-# RUNTIME_LIBRARIES STATIC, checks that programs need no loader; with
-# COLLECT, copies the shared libraries they need (file(GET_RUNTIME_DEPENDENCIES),
-# resolved in the platform's sysroot) to /usr/lib and the program
-# interpreter to the path the programs name.  Copies only files that
-# differ, removes files it staged before and no longer stages, and touches
-# the image's stamp only when something changed.  Run by <image>-artifacts;
-# by hand:
+# RUNTIME_LIBRARIES STATIC, checks that programs need no loader.  With
+# COLLECT, copies the shared libraries the programs need
+# (file(GET_RUNTIME_DEPENDENCIES), resolved in the platform's sysroot and
+# the sub-build) into the image's library folder (MULTIARCH_LIBRARY_DESTINATION,
+# e.g. usr/local/lib), which the project's files name in their RUNPATH
+# ($ORIGIN/../lib, set when the sub-build linked them), so that they are
+# found before a library of the same name in the base image.  Where the
+# final stage starts FROM scratch, the C library goes to /usr/lib and the
+# loader to the path the programs name (PT_INTERP); on any other base the
+# base's C library and loader serve (the audit checks that they are recent
+# enough), and nothing is staged outside the DESTINATION and library
+# folders, so the tree copies onto merged-/usr bases (/lib a symbolic link)
+# and others alike.  Copies only files that differ, removes files it staged
+# before and no longer stages, and touches the image's stamp only when
+# something changed.  Run by <image>-artifacts; by hand:
 #
 #   cmake -DMULTIARCH_STAGE_FILE=<build>/<image>.multiarch/artifacts-linux-arm64.cmake
+#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit
 #         [-DMULTIARCH_CONFIG=<config>] -P StageArtifacts.cmake
 
 cmake_minimum_required(VERSION 3.20)
@@ -61,7 +70,9 @@ set(staged "")     # paths below <root>, as recorded
 set(changed FALSE)
 function(_multiarch_stage_file source relative)
   set(dest "${root}/${relative}")
-  if(EXISTS "${dest}")
+  if(IS_SYMLINK "${dest}")
+    file(REMOVE "${dest}")  # staged as a link before: never write through it
+  elseif(EXISTS "${dest}")
     file(SHA256 "${source}" a)
     file(SHA256 "${dest}" b)
     if(a STREQUAL b)
@@ -81,10 +92,33 @@ function(_multiarch_stage_file source relative)
   set(changed TRUE PARENT_SCOPE)
 endfunction()
 
+# A symbolic link of what the project installs (libfoo.so.1 -> libfoo.so.1.2.0).
+function(_multiarch_stage_link target relative)
+  set(dest "${root}/${relative}")
+  if(IS_SYMLINK "${dest}")
+    file(READ_SYMLINK "${dest}" current)
+    if(current STREQUAL target)
+      set(staged ${staged} "${relative}" PARENT_SCOPE)
+      return()
+    endif()
+  endif()
+  file(REMOVE_RECURSE "${dest}")
+  get_filename_component(dir "${dest}" DIRECTORY)
+  file(MAKE_DIRECTORY "${dir}")
+  file(CREATE_LINK "${target}" "${dest}" SYMBOLIC)
+  set(staged ${staged} "${relative}" PARENT_SCOPE)
+  set(changed TRUE PARENT_SCOPE)
+endfunction()
+
 set(prefix "")
 if(NOT MULTIARCH_DESTINATION STREQUAL "")
   set(prefix "${MULTIARCH_DESTINATION}/")
 endif()
+set(libprefix "${MULTIARCH_LIBRARY_DESTINATION}/")
+if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC")
+  set(libprefix "${prefix}")
+endif()
+set(project_files "")  # what the project built, as staged
 set(executables "")
 set(libraries "")
 set(modules "")
@@ -118,8 +152,70 @@ foreach(t IN LISTS MULTIARCH_ARTIFACTS)
     list(APPEND modules "${file}")
   endif()
   get_filename_component(file_name "${file}" NAME)
-  _multiarch_stage_file("${file}" "${prefix}${file_name}")
+  set(relative "${prefix}${file_name}")
+  if(type STREQUAL "SHARED_LIBRARY")
+    set(relative "${libprefix}${file_name}")
+  endif()
+  _multiarch_stage_file("${file}" "${relative}")
+  list(APPEND project_files "${relative}")
 endforeach()
+
+# INSTALL: what the project's install() rules install for the components,
+# as `cmake --install` puts it under the prefix, links kept; the ELF files
+# among it are the project's own (the sub-build installed them with a
+# RUNPATH relative to $ORIGIN).
+set(own_root "${MULTIARCH_ARTIFACTS_BUILD_DIR}")
+if(MULTIARCH_INSTALL)
+  set(destdir "${MULTIARCH_INSTALL_DIR}")
+  set(own_root "${destdir}")
+  file(REMOVE_RECURSE "${destdir}")
+  set(components "${MULTIARCH_INSTALL_COMPONENTS}")
+  if(NOT components)
+    set(components "<every component>")
+  endif()
+  foreach(component IN LISTS components)
+    set(cmd "${CMAKE_COMMAND}" -E env "DESTDIR=${destdir}"
+      "${CMAKE_COMMAND}" --install "${MULTIARCH_MANIFEST_DIR}" --prefix "${MULTIARCH_INSTALL_PREFIX}")
+    if(MULTIARCH_CONFIG)
+      list(APPEND cmd --config "${MULTIARCH_CONFIG}")
+    endif()
+    if(NOT component STREQUAL "<every component>")
+      list(APPEND cmd --component "${component}")
+    endif()
+    execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+      _multiarch_die("image ${name}, ${platform}: installing ${component} of ${MULTIARCH_ORIGIN} "
+        "failed (exit ${rc}):\n${out}")
+    endif()
+  endforeach()
+  file(GLOB_RECURSE installed LIST_DIRECTORIES false RELATIVE "${destdir}" "${destdir}/*")
+  if(NOT installed)
+    string(JOIN ", " components_text ${components})
+    _multiarch_die("image ${name}, ${platform}: INSTALL COMPONENTS ${components_text}: the project's "
+      "install() rules install nothing for it in ${MULTIARCH_ORIGIN}. Fix: name the components its "
+      "install(... COMPONENT <name>) rules use, or leave COMPONENTS out for all of them.")
+  endif()
+  foreach(relative IN LISTS installed)
+    set(file "${destdir}/${relative}")
+    if(IS_SYMLINK "${file}")
+      file(READ_SYMLINK "${file}" target)
+      _multiarch_stage_link("${target}" "${relative}")
+      continue()
+    endif()
+    _multiarch_elf_read("${file}" elf)
+    if(elf_ELF)
+      _multiarch_check_binary("${file}" "the installed file /${relative}")
+      list(APPEND project_files "${relative}")
+      if(NOT interp STREQUAL "")
+        list(APPEND executables "${file}")
+        list(APPEND interpreters "${interp}")
+      elseif(elf_TYPE EQUAL 3)  # ET_DYN without a loader: a shared library
+        list(APPEND libraries "${file}")
+      endif()
+    endif()
+    _multiarch_stage_file("${file}" "${relative}")
+  endforeach()
+endif()
 
 if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries OR modules))
   if(NOT MULTIARCH_OBJDUMP)
@@ -131,13 +227,13 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
   set(CMAKE_GET_RUNTIME_DEPENDENCIES_PLATFORM linux+elf)
   set(CMAKE_GET_RUNTIME_DEPENDENCIES_TOOL objdump)
   set(CMAKE_GET_RUNTIME_DEPENDENCIES_COMMAND "${MULTIARCH_OBJDUMP}")
-  if(MULTIARCH_CROSSCOMPILING)
-    # The platform's folders take the place of ldconfig's: its sysroot, as
-    # the compiler links against it (the host's folders hold the host's CPU).
-    string(REPLACE ";" "\\;" dirs_arg "${MULTIARCH_LIBRARY_DIRS}")
-    set(CMAKE_LDCONFIG_COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_LIBRARY_DIRS=${dirs_arg}"
-      -P "${CMAKE_CURRENT_LIST_DIR}/LdconfigDirs.cmake")
-  endif()
+  # In place of `ldconfig -p`: the project's own library folders (their
+  # files name the image's folder in RUNPATH, not these), then the
+  # platform's, as the compiler links against them (for a cross build, the
+  # host's folders hold the host's CPU).
+  string(REPLACE ";" "\\;" dirs_arg "${MULTIARCH_PROJECT_LIBRARY_DIRS};${MULTIARCH_LIBRARY_DIRS}")
+  set(CMAKE_LDCONFIG_COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_LIBRARY_DIRS=${dirs_arg}"
+    -P "${CMAKE_CURRENT_LIST_DIR}/LdconfigDirs.cmake")
   set(args RESOLVED_DEPENDENCIES_VAR resolved UNRESOLVED_DEPENDENCIES_VAR unresolved
     CONFLICTING_DEPENDENCIES_PREFIX conflict)
   if(executables)
@@ -164,6 +260,27 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
     list(GET conflict_${conflict_name} 0 first)
     list(APPEND resolved "${first}")
   endforeach()
+
+  # FROM scratch: the image has no C library and no loader of its own.
+  set(base "unknown")
+  if(EXISTS "${MULTIARCH_AUDIT_TOOL}")
+    set(cmd "${MULTIARCH_AUDIT_TOOL}" final-base --dockerfile "${MULTIARCH_DOCKERFILE}" --platform "${platform}")
+    foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+      _multiarch_append_args(cmd --build-arg "${a}")
+    endforeach()
+    execute_process(COMMAND ${cmd} OUTPUT_VARIABLE out RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(rc EQUAL 0 AND NOT out STREQUAL "")
+      set(base "${out}")
+    endif()
+  endif()
+  set(scratch FALSE)
+  if(base STREQUAL "scratch")
+    set(scratch TRUE)
+  endif()
+
+  # The C library's own files (glibc, musl): they come with the loader, from
+  # the base, or all of them onto scratch.
+  set(clib_regex "^(ld-linux.*|ld64|ld-musl-.*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libBrokenLocale|libc_malloc_debug|libthread_db|libnss_[A-Za-z0-9_]+)\\.so(\\..*)?$")
   set(interp_names "")
   list(REMOVE_DUPLICATES interpreters)
   foreach(i IN LISTS interpreters)
@@ -171,6 +288,7 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
     list(APPEND interp_names "${n}")
   endforeach()
   set(found_interps "")
+  set(from_base "")
   foreach(lib IN LISTS resolved)
     get_filename_component(lib_name "${lib}" NAME)
     _multiarch_check_binary("${lib}" "the library ${lib_name}")
@@ -179,10 +297,36 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
       list(APPEND found_interps "${lib}")
       continue()
     endif()
-    # /usr/lib: a folder every glibc (and musl) loader searches by itself,
-    # with no ld.so.cache in the image.
-    _multiarch_stage_file("${lib}" "usr/lib/${lib_name}")
+    cmake_path(IS_PREFIX own_root "${lib}" NORMALIZE own)
+    if(own AND MULTIARCH_INSTALL)
+      continue()  # installed, and staged where it was installed
+    elseif(own)
+      # One of the project's own libraries: beside the others, where the
+      # programs' RUNPATH points.
+      _multiarch_stage_file("${lib}" "${libprefix}${lib_name}")
+      list(APPEND project_files "${libprefix}${lib_name}")
+    elseif(lib_name MATCHES "${clib_regex}")
+      if(scratch)
+        # /usr/lib: a folder every glibc (and musl) loader searches by
+        # itself, with no ld.so.cache in the image.
+        _multiarch_stage_file("${lib}" "usr/lib/${lib_name}")
+      else()
+        list(APPEND from_base "${lib_name}")
+      endif()
+    elseif(scratch)
+      _multiarch_stage_file("${lib}" "usr/lib/${lib_name}")
+    else()
+      _multiarch_stage_file("${lib}" "${libprefix}${lib_name}")
+    endif()
   endforeach()
+  if(NOT scratch)
+    string(JOIN ", " from_base_text ${interpreters} ${from_base})
+    if(from_base_text)
+      message(STATUS "multiarch: ${name} ${platform}: the base image (${base}) provides the C "
+        "library (${from_base_text}); its audit test checks that it defines what the programs need")
+    endif()
+    set(interpreters "")
+  endif()
   foreach(i IN LISTS interpreters)
     get_filename_component(n "${i}" NAME)
     set(source "")
@@ -209,6 +353,22 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
     endif()
     string(REGEX REPLACE "^/+" "" relative "${i}")
     _multiarch_stage_file("${source}" "${relative}")
+  endforeach()
+
+  # Nothing of the build tree may remain in what is staged: a RUNPATH that
+  # names it would find nothing in the image, or another library, and
+  # makes two clean builds differ.
+  foreach(relative IN LISTS project_files)
+    file(READ_ELF "${root}/${relative}" RUNPATH runpath RPATH rpath)
+    foreach(value IN ITEMS "${runpath}" "${rpath}")
+      if(value MATCHES "(^|:)/")
+        _multiarch_die("image ${name}, ${platform}: ${relative} has the RPATH/RUNPATH \"${value}\", "
+          "a folder of the machine that built it, not of the image. It was built by ${MULTIARCH_ORIGIN}; "
+          "something in the project sets it after MultiArchImage (BUILD_RPATH, INSTALL_RPATH or "
+          "-Wl,-rpath link options on the target). Remove that for the sub-builds "
+          "(if(MULTIARCH_SUBBUILD_PLATFORM) ...), which give every staged file a RUNPATH relative to $ORIGIN.")
+      endif()
+    endforeach()
   endforeach()
 endif()
 

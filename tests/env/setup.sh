@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares this machine for MultiArchImage's main job and test suite:
 # packages, QEMU handlers, buildx, buildkitd, a local registry, a BuildKit
-# image and builder that work offline, and a multi-platform base image.
+# image, an OCI runtime wrapper where privileged containers fail, a
+# docker-container builder that works offline, a native buildkitd with a
+# remote builder of its own, and a multi-platform base image.
 #
 # Idempotent: every step first checks whether its result is already there
 # (at the pinned version) and says "skip" if so.  A step that fails stops
@@ -12,6 +14,8 @@
 #                         (default /var/lib/multiarch-test, outside the repo)
 #   MULTIARCH_REGISTRY    host:port of the local registry (127.0.0.1:5000)
 #   MULTIARCH_BUILDER     name of the docker-container builder (multiarch)
+#   MULTIARCH_NATIVE_BUILDER  name of the remote builder of the native
+#                         buildkitd (<MULTIARCH_BUILDER>-native)
 set -euo pipefail
 
 BUILDX_VERSION=v0.36.1
@@ -19,6 +23,7 @@ BUILDKIT_VERSION=v0.32.2
 STATE_DIR=${MULTIARCH_STATE_DIR:-/var/lib/multiarch-test}
 REGISTRY=${MULTIARCH_REGISTRY:-127.0.0.1:5000}
 BUILDER=${MULTIARCH_BUILDER:-multiarch}
+NATIVE_BUILDER=${MULTIARCH_NATIVE_BUILDER:-$BUILDER-native}
 BUILDKIT_IMAGE=multiarch/buildkit:${BUILDKIT_VERSION}
 BASE_IMAGE=${REGISTRY}/multiarch/busybox:1
 # buildx goes to the user's plugin folder (inside DOCKER_CONFIG), so a test
@@ -189,52 +194,160 @@ DF
   did "built $BUILDKIT_IMAGE"
 fi
 
-# --- builder ------------------------------------------------------------------------------
-# The docker-container driver always starts BuildKit as a privileged
-# container.  Where the engine cannot do that (e.g. Docker 20.10 inside a
-# sandbox whose capability bounding set lacks CAP_SYS_RESOURCE: "unable to
-# apply caps"), BuildKit runs natively and the builder uses the remote driver.
-step "buildx builder $BUILDER"
+# --- privileged containers ----------------------------------------------------------------
+# The docker-container driver starts BuildKit as a privileged container.
+# Docker 20.10 gives such a container every capability it knows; where the
+# capability bounding set of the engine lacks some (e.g. CAP_SYS_RESOURCE in
+# a sandbox), runc fails with "unable to apply caps: operation not
+# permitted".  An OCI runtime wrapper that drops the capabilities the
+# bounding set lacks, made the engine's default runtime, fixes that; it is
+# installed only where a privileged container fails.
+step "privileged containers (docker-container driver)"
+RUNTIME_NAME=multiarch-runc
+RUNTIME_WRAPPER=/usr/local/lib/multiarch/multiarch-runc
+DAEMON_JSON=/etc/docker/daemon.json
+privileged_ok() {
+  docker run --rm --privileged --network none --entrypoint buildctl "$BUILDKIT_IMAGE" --version >/dev/null 2>&1
+}
+PRIVILEGED=1
+if privileged_ok; then
+  skip "the engine starts privileged containers (default runtime $(docker info --format '{{.DefaultRuntime}}'))"
+else
+  runc_path=$(command -v runc) || die "runc not found (apt package runc)"
+  jq_path=$(command -v jq) || die "jq not found"
+  mkdir -p "$(dirname "$RUNTIME_WRAPPER")"
+  cat > "$RUNTIME_WRAPPER.tmp" <<WRAPPER
+#!/bin/bash
+# OCI runtime wrapper installed by MultiArchImage's tests/env/setup.sh: takes
+# the capabilities this machine's capability bounding set lacks out of the
+# container's process (config.json of --bundle, or the --process file of an
+# exec), so that runc can start a privileged container; then runs runc.
+RUNC=$runc_path
+JQ=$jq_path
+WRAPPER
+  cat >> "$RUNTIME_WRAPPER.tmp" <<'WRAPPER'
+names=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+  LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+  SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+  SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+  MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+  CHECKPOINT_RESTORE)
+file="" key="" prev=""
+for a in "$@"; do
+  case "$prev" in
+    --bundle) file="$a/config.json"; key=.process.capabilities ;;
+    --process) file="$a"; key=.capabilities ;;
+  esac
+  case "$a" in
+    --bundle=*) file="${a#--bundle=}/config.json"; key=.process.capabilities ;;
+    --process=*) file="${a#--process=}"; key=.capabilities ;;
+  esac
+  prev=$a
+done
+if [ -n "$file" ] && [ -f "$file" ]; then
+  read -r _ bnd < <(grep '^CapBnd:' /proc/self/status)
+  drop=""
+  for i in "${!names[@]}"; do
+    if (( (0x$bnd >> i & 1) == 0 )); then drop+="${drop:+,}\"CAP_${names[$i]}\""; fi
+  done
+  if [ -n "$drop" ]; then
+    "$JQ" --argjson drop "[$drop]" \
+      "if $key then $key |= with_entries(.value |= ((. // []) - \$drop)) else . end" \
+      "$file" > "$file.multiarch-tmp" && mv "$file.multiarch-tmp" "$file"
+  fi
+fi
+exec "$RUNC" "$@"
+WRAPPER
+  chmod 0755 "$RUNTIME_WRAPPER.tmp"; mv "$RUNTIME_WRAPPER.tmp" "$RUNTIME_WRAPPER"
+  # Keep every setting the daemon has; add the runtime and make it the default.
+  [ -f "$DAEMON_JSON" ] || echo '{}' > "$DAEMON_JSON"
+  [ -f "$DAEMON_JSON.before-multiarch" ] || cp "$DAEMON_JSON" "$DAEMON_JSON.before-multiarch"
+  jq --arg name "$RUNTIME_NAME" --arg path "$RUNTIME_WRAPPER" \
+    '.runtimes[$name] = {path: $path} | ."default-runtime" = $name' "$DAEMON_JSON" > "$DAEMON_JSON.tmp" \
+    || die "cannot read $DAEMON_JSON as JSON"
+  mv "$DAEMON_JSON.tmp" "$DAEMON_JSON"
+  # Both keys are reloaded on SIGHUP: no restart, running containers stay.
+  dockerd_pid=$(cat /var/run/docker.pid 2>/dev/null || pidof dockerd) || die "dockerd is not running"
+  kill -HUP "$dockerd_pid" || die "cannot send SIGHUP to dockerd ($dockerd_pid)"
+  for _ in $(seq 50); do
+    [ "$(docker info --format '{{.DefaultRuntime}}' 2>/dev/null)" = "$RUNTIME_NAME" ] && break; sleep 0.2
+  done
+  [ "$(docker info --format '{{.DefaultRuntime}}')" = "$RUNTIME_NAME" ] \
+    || die "dockerd did not take default-runtime $RUNTIME_NAME from $DAEMON_JSON after SIGHUP (docker info: $(docker info --format '{{.DefaultRuntime}}'))"
+  if privileged_ok; then
+    did "installed $RUNTIME_WRAPPER as default runtime $RUNTIME_NAME (in $DAEMON_JSON, applied with SIGHUP)"
+  else
+    PRIVILEGED=0
+    echo "   warning: privileged containers still fail with runtime $RUNTIME_NAME:"
+    docker run --rm --privileged --network none --entrypoint buildctl "$BUILDKIT_IMAGE" --version 2>&1 | sed 's/^/     /' || true
+    echo "   builder $BUILDER falls back to the remote driver and the native buildkitd"
+  fi
+fi
+
+# --- native buildkitd ---------------------------------------------------------------------
+# Always running: the multi-node, fault and builder tests point remote
+# builders of their own at it, and it has a remote builder of its own name.
+step "native buildkitd and remote builder $NATIVE_BUILDER"
 BUILDKIT_SOCK=/run/multiarch-buildkit/buildkitd.sock
-builder_ok() {
-  local out; out=$(docker buildx inspect --bootstrap "$BUILDER" 2>/dev/null) || return 1
+buildkitd_up() { buildctl --addr "unix://$BUILDKIT_SOCK" debug workers >/dev/null 2>&1; }
+builder_ok() {  # <name> <driver> [<driver option>...]: runs, builds the three platforms
+  local out; out=$(docker buildx inspect --bootstrap "$1" 2>/dev/null) || return 1
+  grep -q "^Driver: *$2\$" <<<"$out" || return 1
   for p in linux/amd64 linux/arm64 linux/arm/v7; do
     grep -E '^Platforms:' <<<"$out" | grep -q "$p" || return 1
   done
+  local opts; opts=$(grep -E '^Driver Options:' <<<"$out" || true)
+  shift 2
+  for o in "$@"; do grep -qF "${o%%=*}=\"${o#*=}\"" <<<"$opts" || return 1; done
 }
-buildkitd_up() { buildctl --addr "unix://$BUILDKIT_SOCK" debug workers >/dev/null 2>&1; }
-if docker run --rm --privileged --entrypoint buildctl "$BUILDKIT_IMAGE" --version >/dev/null 2>&1; then
+if buildkitd_up; then
+  skip "buildkitd answers on $BUILDKIT_SOCK"
+else
+  mkdir -p "$(dirname "$BUILDKIT_SOCK")" "$STATE_DIR/buildkitd"
+  setsid nohup buildkitd --root "$STATE_DIR/buildkitd/root" --addr "unix://$BUILDKIT_SOCK" \
+    --oci-worker=true --containerd-worker=false \
+    --otel-socket-path "$STATE_DIR/buildkitd/otel.sock" \
+    >"$STATE_DIR/buildkitd/buildkitd.log" 2>&1 </dev/null &
+  for _ in $(seq 100); do buildkitd_up && break; sleep 0.2; done
+  buildkitd_up || die "buildkitd did not start; see $STATE_DIR/buildkitd/buildkitd.log"
+  did "started buildkitd on $BUILDKIT_SOCK (log $STATE_DIR/buildkitd/buildkitd.log)"
+fi
+if builder_ok "$NATIVE_BUILDER" remote; then
+  skip "builder $NATIVE_BUILDER (remote, unix://$BUILDKIT_SOCK) runs"
+else
+  docker buildx rm -f "$NATIVE_BUILDER" >/dev/null 2>&1 || true
+  docker buildx create --name "$NATIVE_BUILDER" --driver remote "unix://$BUILDKIT_SOCK" --bootstrap >/dev/null \
+    || die "docker buildx create --name $NATIVE_BUILDER --driver remote failed"
+  builder_ok "$NATIVE_BUILDER" remote || die "builder $NATIVE_BUILDER cannot build linux/amd64, linux/arm64 and linux/arm/v7"
+  did "created builder $NATIVE_BUILDER (remote, unix://$BUILDKIT_SOCK)"
+fi
+
+# --- builder ------------------------------------------------------------------------------
+# As users create theirs: docker-container, with the local BuildKit image
+# (offline: nothing to pull) and host networking (the registry listens on
+# the host's loopback).  The remote driver only where privileged containers
+# cannot start even with the wrapper above.
+step "buildx builder $BUILDER"
+if [ $PRIVILEGED = 1 ]; then
   driver=docker-container
+  opts=("image=$BUILDKIT_IMAGE" network=host)
 else
   driver=remote
-  echo "   this engine cannot start privileged containers; using a native buildkitd and the remote driver"
-  if buildkitd_up; then
-    skip "buildkitd answers on $BUILDKIT_SOCK"
-  else
-    mkdir -p "$(dirname "$BUILDKIT_SOCK")" "$STATE_DIR/buildkitd"
-    setsid nohup buildkitd --root "$STATE_DIR/buildkitd/root" --addr "unix://$BUILDKIT_SOCK" \
-      --oci-worker=true --containerd-worker=false \
-      --otel-socket-path "$STATE_DIR/buildkitd/otel.sock" \
-      >"$STATE_DIR/buildkitd/buildkitd.log" 2>&1 </dev/null &
-    for _ in $(seq 100); do buildkitd_up && break; sleep 0.2; done
-    buildkitd_up || die "buildkitd did not start; see $STATE_DIR/buildkitd/buildkitd.log"
-    did "started buildkitd on $BUILDKIT_SOCK (log $STATE_DIR/buildkitd/buildkitd.log)"
-  fi
+  opts=()
 fi
-if builder_ok && docker buildx inspect "$BUILDER" | grep -q "^Driver: *$driver\$"; then
-  skip "builder $BUILDER ($driver) runs and builds linux/amd64, linux/arm64, linux/arm/v7"
+if builder_ok "$BUILDER" "$driver" "${opts[@]}"; then
+  skip "builder $BUILDER ($driver${opts:+, ${opts[*]}}) runs and builds linux/amd64, linux/arm64, linux/arm/v7"
 else
+  # Removed and created in one go: other users of the builder see it gone
+  # for a moment at most.
+  create=(docker buildx create --name "$BUILDER" --driver "$driver" --bootstrap)
+  for o in "${opts[@]}"; do create+=(--driver-opt "$o"); done
+  [ $driver = remote ] && create+=("unix://$BUILDKIT_SOCK")
   docker buildx rm -f "$BUILDER" >/dev/null 2>&1 || true
-  if [ $driver = docker-container ]; then
-    docker buildx create --name "$BUILDER" --driver docker-container \
-      --driver-opt "image=$BUILDKIT_IMAGE" --driver-opt network=host --bootstrap >/dev/null \
-      || die "docker buildx create --name $BUILDER --driver docker-container failed"
-  else
-    docker buildx create --name "$BUILDER" --driver remote "unix://$BUILDKIT_SOCK" --bootstrap >/dev/null \
-      || die "docker buildx create --name $BUILDER --driver remote failed"
-  fi
-  builder_ok || die "builder $BUILDER cannot build linux/amd64, linux/arm64 and linux/arm/v7: $(docker buildx inspect "$BUILDER" | grep Platforms)"
-  did "created builder $BUILDER ($driver)"
+  "${create[@]}" >/dev/null || die "${create[*]} failed"
+  builder_ok "$BUILDER" "$driver" "${opts[@]}" \
+    || die "builder $BUILDER cannot build linux/amd64, linux/arm64 and linux/arm/v7: $(docker buildx inspect "$BUILDER" | grep Platforms)"
+  did "created builder $BUILDER ($driver${opts:+, ${opts[*]}})"
 fi
 
 # --- multi-platform base image --------------------------------------------------------------
