@@ -401,12 +401,33 @@ Docker, Buildx, the builder and the registry when the targets build.
   named for the file's own CPU, e.g. ``/usr/aarch64-linux-gnu/``);
   ``missing-interpreter``, a program interpreter (``PT_INTERP``) or an
   executable script's ``#!`` interpreter missing from the variant (a warning
-  under ``/usr/share/doc``).  Warnings: ``elf-compat`` (32-bit x86 in
+  under ``/usr/share/doc``).  Each program is also loaded the way the
+  platform's loader (glibc's ``ld.so``, or musl's) would, inside the
+  variant: ``DT_RPATH``, ``DT_RUNPATH`` (with ``$ORIGIN``),
+  ``/etc/ld.so.conf`` and its includes, then the architecture's default
+  folders (``/lib/<triplet>``, ``/usr/lib/<triplet>``, ``/lib64`` and
+  ``/usr/lib64`` on 64-bit, ``/lib``, ``/usr/lib``), symbolic links such as
+  a merged-/usr ``/lib -> usr/lib`` followed, a library of another class or
+  machine skipped.  Errors: ``missing-library``, a ``DT_NEEDED`` library
+  not found (for a library that no program loads, such as a plugin, its own
+  libraries only); ``missing-symbol-version``, a symbol version
+  (``GLIBC_2.34``, ``GLIBCXX_3.4.30``) that the library it was found in
+  does not define (a weak requirement: a warning); ``undefined-symbol``, a
+  symbol that no object of the program's load order defines (what ``ldd
+  -r`` checks; at most three per program are shown, the last naming how
+  many more); ``missing-entrypoint``, the program of the image's
+  ``ENTRYPOINT`` (else ``CMD``; a word without ``/`` through the image's
+  ``PATH``) missing, not an executable regular file, or an ELF file the
+  platform cannot run.  These name the program (an ``--allow`` glob matches
+  its path), the library, the symbol or version and the platform.
+  Warnings: ``elf-compat`` (32-bit x86 in
   amd64, 32-bit ARM in arm64, an ARM float ABI not recorded),
   ``malformed-elf``, ``interpreter-not-in-path`` (``#!/usr/bin/env
   <program>`` and no folder of the image's ``PATH`` holds it).  Memory stays
-  bounded (a few MiB) whatever the size of the image.  Promotion requires
-  these tests like the smoke tests.
+  bounded whatever the size of the image: a few MiB, plus 8 bytes per
+  dynamic symbol that the variant's libraries define and one dynamically
+  linked file of up to 8 MiB at a time (a bigger one is read through a
+  temporary file).  Promotion requires these tests like the smoke tests.
 
   To accept a finding on purpose, write a comment line ``# multiarch: allow
   <rule> [<rule>...]`` directly above the Dockerfile instruction (context
@@ -766,6 +787,14 @@ function(add_multiarch_image name)
     _multiarch_fail("${name}" "a target named \"${name}\" already exists; choose another image name.")
   endif()
 
+  if(NOT TARGET MultiArchImage::audit)
+    # It reads the Dockerfile (FROM lines, the final base) for the build's
+    # checks and staging, and the variants for the audit tests.
+    _multiarch_fail("${name}" "MultiArchImage's tool multiarch-audit (target MultiArchImage::audit) "
+      "is missing: find_package(MultiArchImage), add_subdirectory or FetchContent of the package "
+      "provide it; here the module was included without it. Use the package.")
+  endif()
+
   if(NOT DEFINED arg_REPOSITORY OR arg_REPOSITORY STREQUAL "")
     _multiarch_fail("${name}" "REPOSITORY is required, e.g. REPOSITORY registry.example.com/team/app.")
   endif()
@@ -943,6 +972,7 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
   add_custom_command(OUTPUT "${stamp}"
     ${portability_command}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
+            "-DMULTIARCH_AUDIT_TOOL=$<TARGET_FILE:MultiArchImage::audit>"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
     # The Dockerfile is listed in the depfile, not here: if it goes missing,
     # BuildImage.cmake says so instead of the generator's "no rule".

@@ -22,6 +22,13 @@ PREFIX = Path(os.environ.get("MULTIARCH_TEST_PREFIX", WORK_DIR / "prefix"))
 REGISTRY = os.environ.get("MULTIARCH_TEST_REGISTRY", "127.0.0.1:5000")
 BUILDER = os.environ.get("MULTIARCH_TEST_BUILDER", "multiarch")
 BASE_IMAGE = f"{REGISTRY}/multiarch/busybox:1"
+# Made by tests/env/setup-suite.sh (run-all.sh), for linux/amd64, arm64, arm/v7:
+# busybox:1 with PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin;
+# a glibc base with merged /usr (lib -> usr/lib, ...) like Debian 12; the same
+# with real /lib, /bin, /sbin (and /lib64 on amd64).
+BUSYBOX_PATH_IMAGE = f"{REGISTRY}/multiarch/busybox:2"
+DEBIAN_IMAGE = f"{REGISTRY}/multiarch/debian:12"
+DEBIAN_UNMERGED_IMAGE = f"{REGISTRY}/multiarch/debian:12-unmerged"
 GENERATOR = os.environ.get("MULTIARCH_TEST_GENERATOR", "Ninja")
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json",

@@ -6,6 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tests/env/setup.sh"
+bash "$root/tests/env/setup-suite.sh"  # the suite's bases and cross -dev packages
 cmake -S "$root" -B "$root/build" -G Ninja
 cmake --build "$root/build"
 cd "$root/build"

@@ -216,9 +216,10 @@ class Artifacts(TestCase):
             files = self.registry.files(repo_path(repo), mdigest)
             machine, cls, interp = elf_header(files["usr/local/bin/app"])
             self.assertEqual(interp, "/" + ELF[platform][2], platform)
-            # The loader at the path the program names, the project's own
-            # library and the C and C++ runtime where the loader looks.
-            for path in (ELF[platform][2], "usr/lib/libgreet.so", "usr/lib/libc.so.6",
+            # FROM scratch: the loader at the path the program names, the C
+            # and C++ runtime where the loader looks by itself, the project's
+            # own library where the program's RUNPATH ($ORIGIN/../lib) points.
+            for path in (ELF[platform][2], "usr/local/lib/libgreet.so", "usr/lib/libc.so.6",
                          "usr/lib/libstdc++.so.6", "usr/lib/libm.so.6", "usr/lib/libgcc_s.so.1"):
                 self.assertIn(path, files, f"{platform} lacks {path}: {sorted(files)}")
                 self.assertEqual(elf_header(files[path])[:2], ELF[platform][:2], f"{platform}: {path}")

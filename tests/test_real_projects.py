@@ -18,6 +18,7 @@ import unittest
 
 from harness import (BUILDER, BUSYBOX_PATH_IMAGE, DEBIAN_IMAGE, DEBIAN_UNMERGED_IMAGE, GENERATOR,
                      PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run, unique_repo)
+from test_cross_libs import mode_of, subbuild_args
 from test_smoke_promote import ctest_results
 
 THREE = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
@@ -334,12 +335,19 @@ class ExampleGreeter(TestCase):
     def test_example(self):
         repo = unique_repo("greeter")
         build = WORK_DIR / "example-greeter"
+        # zlib for arm64 and arm/v7: Debian's zlib1g-dev:<arch>, or where apt
+        # refuses it, the sysroot tests/env/setup-suite.sh unpacked it into.
+        zlib = []
+        for platform in THREE[1:]:
+            mode = mode_of(platform)
+            self.assertIsNotNone(mode, f"no zlib for {platform}: run tests/env/setup-suite.sh")
+            zlib += subbuild_args(platform, mode)
         run(["cmake", "-S", SOURCE_DIR / "examples" / "greeter", "-B", build, "-G", GENERATOR,
              f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DMULTIARCH_BUILDER={BUILDER}",
-             f"-DGREETER_REPOSITORY={repo}", f"-DGREETER_BASE_IMAGE={DEBIAN_IMAGE}"], check=True)
+             f"-DGREETER_REPOSITORY={repo}", f"-DGREETER_BASE_IMAGE={DEBIAN_IMAGE}", *zlib], check=True)
         proc = run(["cmake", "--build", build, "--target", "image"])
         self.assertEqual(proc.returncode, 0, proc.stdout)
-        proc = run(["ctest", "--test-dir", build, "-L", "multiarch", "-j", "3", "--output-on-failure"])
+        proc = run(["ctest", "--test-dir", build, "-L", "multiarch", "-j", "3", "-V"])
         self.assertEqual(proc.returncode, 0, proc.stdout)
         results = ctest_results(proc.stdout)
         for platform in THREE:

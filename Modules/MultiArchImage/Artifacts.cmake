@@ -80,6 +80,7 @@ function(_multiarch_artifacts_check_compilers name platform toolchain)
     mark_as_advanced(_MULTIARCH_COMPILER_${id})
     if(NOT _MULTIARCH_COMPILER_${id})
       string(REGEX REPLACE "^(.+)-(g\\+\\+|gcc)$" "\\2-\\1" package "${compiler}")
+      string(REPLACE "_" "-" package "${package}")  # g++-x86-64-linux-gnu
       _multiarch_fail("${name}" "ARTIFACTS for platform ${platform} use the toolchain file "
         "\"${toolchain}\", whose ${lang} compiler \"${compiler}\" is not installed (not on PATH). "
         "Fix: apt install ${package} (Debian/Ubuntu), or name your own toolchain file with "
@@ -572,7 +573,12 @@ function(_multiarch_artifacts_write_manifest targets)
     list(APPEND dirs ${CMAKE_${lang}_IMPLICIT_LINK_DIRECTORIES})
   endforeach()
   if(CMAKE_SYSROOT)
-    list(APPEND dirs "${CMAKE_SYSROOT}/lib" "${CMAKE_SYSROOT}/usr/lib")
+    foreach(sub lib usr/lib)
+      if(CMAKE_LIBRARY_ARCHITECTURE)  # a Debian-layout sysroot
+        list(APPEND dirs "${CMAKE_SYSROOT}/${sub}/${CMAKE_LIBRARY_ARCHITECTURE}")
+      endif()
+      list(APPEND dirs "${CMAKE_SYSROOT}/${sub}")
+    endforeach()
   endif()
   list(REMOVE_DUPLICATES dirs)
   _multiarch_link_closure(linked files ${targets})

@@ -1,8 +1,10 @@
 # One audit test of add_multiarch_image: streams one platform's variant of
 # the pushed image (its own manifest, by digest, from <name>.image.json)
 # through multiarch-audit, which checks that the platform can run every ELF
-# file in it (class, byte order, machine, ARM float ABI) and that every
-# script's #! interpreter is there.  Nothing of the image runs, so an amd64
+# file in it (class, byte order, machine, ARM float ABI), that every
+# script's #! interpreter is there, that every program finds its libraries,
+# symbol versions and symbols as the platform's loader would, and that the
+# image's ENTRYPOINT/CMD program exists there.  Nothing of the image runs, so an amd64
 # program in the arm64 variant fails here even on an amd64 host, where it
 # would start.  Run by CTest; by hand:
 #
@@ -46,15 +48,34 @@ _multiarch_capture(pull "${docker}" pull --quiet --platform "${platform}" "${ref
 if(NOT pull_rc EQUAL 0)
   _multiarch_die("${test}: cannot pull ${ref}: ${pull_err}")
 endif()
-# "#!/usr/bin/env <program>" looks in the image's own PATH.
+# "#!/usr/bin/env <program>" and the ENTRYPOINT/CMD program are looked up
+# in the image's own PATH.  One inspect call: Env, Entrypoint and Cmd as
+# one JSON array (or null) per line.
 set(path_dirs "")
-_multiarch_capture(env "${docker}" image inspect --format "{{json .Config.Env}}" "${ref}")
-if(env_rc EQUAL 0)
-  string(JSON n ERROR_VARIABLE e LENGTH "${env_out}")
+set(config_entrypoint "")
+set(config_cmd "")
+_multiarch_capture(config "${docker}" image inspect
+  --format "{{json .Config.Env}}\n{{json .Config.Entrypoint}}\n{{json .Config.Cmd}}" "${ref}")
+if(config_rc EQUAL 0)
+  # Split by hand: a CMake list would break at a ';' or '[' inside the JSON.
+  set(rest "${config_out}")
+  foreach(kind env entrypoint cmd)
+    string(FIND "${rest}" "\n" nl)
+    if(nl LESS 0)
+      set(line "${rest}")
+      set(rest "")
+    else()
+      string(SUBSTRING "${rest}" 0 ${nl} line)
+      math(EXPR nl "${nl} + 1")
+      string(SUBSTRING "${rest}" ${nl} -1 rest)
+    endif()
+    set(config_${kind} "${line}")
+  endforeach()
+  string(JSON n ERROR_VARIABLE e LENGTH "${config_env}")
   if(NOT e AND n GREATER 0)
     math(EXPR last "${n} - 1")
     foreach(i RANGE ${last})
-      string(JSON kv GET "${env_out}" ${i})
+      string(JSON kv GET "${config_env}" ${i})
       if(kv MATCHES "^PATH=(.*)$")
         set(path_dirs "${CMAKE_MATCH_1}")
       endif()
@@ -76,6 +97,40 @@ set(audit "${MULTIARCH_AUDIT_TOOL}" audit --platform "${platform}")
 if(NOT path_dirs STREQUAL "")
   list(APPEND audit --path "${path_dirs}")
 endif()
+# The ENTRYPOINT and CMD words, verbatim: --entrypoint=<word> keeps an empty
+# word one argument, and _multiarch_append_args keeps one holding ';' whole.
+# A word holding '[' or ']' would break the CMake list of the command: the
+# words stop before it (the audit uses only the first word of each), and
+# when it is a first word the check is left out.
+set(words_ok ON)
+foreach(kind entrypoint cmd)
+  string(JSON n ERROR_VARIABLE e LENGTH "${config_${kind}}")
+  if(e OR NOT n GREATER 0)  # null or []
+    set(n 0)
+  endif()
+  set(stop_${kind} ${n})
+  foreach(i RANGE ${n})
+    if(i LESS n)
+      string(JSON word GET "${config_${kind}}" ${i})
+      if(word MATCHES "[][]")
+        set(stop_${kind} ${i})
+        if(i EQUAL 0)
+          set(words_ok OFF)
+        endif()
+        break()
+      endif()
+    endif()
+  endforeach()
+endforeach()
+foreach(kind entrypoint cmd)
+  if(words_ok AND stop_${kind} GREATER 0)
+    math(EXPR last "${stop_${kind}} - 1")
+    foreach(i RANGE ${last})
+      string(JSON word GET "${config_${kind}}" ${i})
+      _multiarch_append_args(audit "--${kind}=${word}")
+    endforeach()
+  endif()
+endforeach()
 foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
   _multiarch_append_args(audit --allow "${a}")
 endforeach()

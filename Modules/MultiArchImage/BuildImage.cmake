@@ -2,7 +2,8 @@
 # verifies the index in the registry, then tags it and writes
 # <name>.image.json.  Run by the <name> target; by hand:
 #
-#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake -P BuildImage.cmake
+#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
+#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P BuildImage.cmake
 #
 # No tag is set before the registry has been read back and found to hold
 # exactly the declared platforms.
@@ -13,6 +14,10 @@ if(NOT MULTIARCH_IMAGE_FILE OR NOT EXISTS "${MULTIARCH_IMAGE_FILE}")
   _multiarch_die("BuildImage.cmake needs -DMULTIARCH_IMAGE_FILE=<file written by add_multiarch_image>.")
 endif()
 include("${MULTIARCH_IMAGE_FILE}")
+if(NOT MULTIARCH_AUDIT_TOOL OR NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+  _multiarch_die("BuildImage.cmake needs -DMULTIARCH_AUDIT_TOOL=<multiarch-audit>; got "
+    "\"${MULTIARCH_AUDIT_TOOL}\". Build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
+endif()
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Context.cmake")
 
@@ -51,7 +56,8 @@ if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   list(APPEND flags DECLARED)
 endif()
 _multiarch_require_builder_driver(ins IMAGE "${name}" REPOSITORY "${repo}"
-  DOCKERFILE "${MULTIARCH_DOCKERFILE}" BUILD_ARGS ${MULTIARCH_BUILD_ARGS} ${flags})
+  DOCKERFILE "${MULTIARCH_DOCKERFILE}" BUILD_ARGS ${MULTIARCH_BUILD_ARGS}
+  AUDIT_TOOL "${MULTIARCH_AUDIT_TOOL}" ${flags})
 set(missing "")
 foreach(p IN LISTS MULTIARCH_PLATFORMS)
   if(NOT p IN_LIST supported)

@@ -32,7 +32,8 @@ function(_multiarch_portability_declare name platforms image_file state_dir depe
   # scope; BuildKit's own checks are CamelCase names (FromAsCasing, ...).
   set(rules elf-for-every-platform elf-wrong-platform from-fixed-platform fixed-arch-url
     fixed-arch-repository dpkg-add-architecture foreign-arch-package build-stage-copy
-    buildkit-error foreign-elf elf-compat malformed-elf missing-interpreter interpreter-not-in-path)
+    buildkit-error foreign-elf elf-compat malformed-elf missing-interpreter interpreter-not-in-path
+    missing-library missing-symbol-version undefined-symbol missing-entrypoint)
   foreach(entry IN LISTS allow)
     string(REGEX REPLACE ":.*" "" rule "${entry}")
     if(NOT rule IN_LIST rules AND NOT rule MATCHES "^[A-Z][A-Za-z0-9]*$")
@@ -59,13 +60,6 @@ function(_multiarch_portability_declare name platforms image_file state_dir depe
       VERBATIM)
     return()
   endif()
-  if(NOT TARGET MultiArchImage::audit)
-    _multiarch_fail("${name}" "the portability checks need the multiarch-audit tool (target "
-      "MultiArchImage::audit), which find_package(MultiArchImage), add_subdirectory or FetchContent "
-      "of the package provide; here the module was included without it. Use the package, or set "
-      "PORTABILITY_CHECK OFF.")
-  endif()
-
   set(tool "$<TARGET_FILE:MultiArchImage::audit>")
   set(check
     "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}" "-DMULTIARCH_PORTABILITY_FILE=${file}"

@@ -92,6 +92,29 @@ function(_multiarch_stage_file source relative)
   set(changed TRUE PARENT_SCOPE)
 endfunction()
 
+# <out>: the base image of the final stage of the image's Dockerfile (with
+# its BUILD_ARGS), as multiarch-audit reads it: a reference, "scratch" or
+# "unknown".
+function(_multiarch_final_base image_file platform out)
+  include("${image_file}")  # in this function's scope only
+  if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+    _multiarch_die("image ${MULTIARCH_NAME}, ${platform}: the tool multiarch-audit "
+      "\"${MULTIARCH_AUDIT_TOOL}\" does not exist; build it (target MultiArchImage::audit) or "
+      "reinstall MultiArchImage.")
+  endif()
+  set(cmd "${MULTIARCH_AUDIT_TOOL}" final-base --dockerfile "${MULTIARCH_DOCKERFILE}" --platform "${platform}")
+  foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+    _multiarch_append_args(cmd --build-arg "${a}")
+  endforeach()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE base ERROR_VARIABLE err RESULT_VARIABLE rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("image ${MULTIARCH_NAME}, ${platform}: cannot read the final stage of "
+      "${MULTIARCH_DOCKERFILE} (exit ${rc}): ${err}")
+  endif()
+  set(${out} "${base}" PARENT_SCOPE)
+endfunction()
+
 # A symbolic link of what the project installs (libfoo.so.1 -> libfoo.so.1.2.0).
 function(_multiarch_stage_link target relative)
   set(dest "${root}/${relative}")
@@ -262,17 +285,7 @@ if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries 
   endforeach()
 
   # FROM scratch: the image has no C library and no loader of its own.
-  set(base "unknown")
-  if(EXISTS "${MULTIARCH_AUDIT_TOOL}")
-    set(cmd "${MULTIARCH_AUDIT_TOOL}" final-base --dockerfile "${MULTIARCH_DOCKERFILE}" --platform "${platform}")
-    foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
-      _multiarch_append_args(cmd --build-arg "${a}")
-    endforeach()
-    execute_process(COMMAND ${cmd} OUTPUT_VARIABLE out RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
-    if(rc EQUAL 0 AND NOT out STREQUAL "")
-      set(base "${out}")
-    endif()
-  endif()
+  _multiarch_final_base("${MULTIARCH_IMAGE_FILE}" "${platform}" base)
   set(scratch FALSE)
   if(base STREQUAL "scratch")
     set(scratch TRUE)

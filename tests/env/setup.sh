@@ -360,7 +360,8 @@ else
   rm -rf "$ctx"; mkdir -p "$ctx/debs"
   added=0
   for a in arm64 armhf; do
-    dpkg --print-foreign-architectures | grep -qx "$a" || { dpkg --add-architecture "$a"; added=1; }
+    # grep without -q: under pipefail an early exit of grep -q could fail the pipe (SIGPIPE).
+    dpkg --print-foreign-architectures | grep -x "$a" >/dev/null || { dpkg --add-architecture "$a"; added=1; }
   done
   # A mirror mid-sync can fail one list (e.g. security's armhf); the
   # download below says so if what it needs is really missing.

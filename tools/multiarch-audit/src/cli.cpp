@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -24,13 +25,24 @@ namespace {
 const char* const kUsage =
     "usage:\n"
     "  multiarch-audit audit --platform <os/arch[/variant]> [--allow <rule>[:<glob>]]...\n"
-    "                        [--path <dir>[:<dir>...]] [--max-findings <n>] <tar-file | ->\n"
+    "                        [--path <dir>[:<dir>...]] [--entrypoint <arg>]... [--cmd <arg>]...\n"
+    "                        [--spool-above <MiB>] [--max-findings <n>] <tar-file | ->\n"
     "      Checks every ELF file and #! script of one variant's filesystem, read as a tar\n"
-    "      stream (e.g. docker export <container> | multiarch-audit audit --platform linux/arm64 -).\n"
+    "      stream (e.g. docker export <container> | multiarch-audit audit --platform linux/arm64 -):\n"
+    "      that the platform runs it, that each program finds its libraries, symbol versions\n"
+    "      and symbols as the platform's loader would, and that the program of the image's\n"
+    "      ENTRYPOINT (else CMD), given word by word (--entrypoint=<arg> keeps an empty one),\n"
+    "      exists there.  A dynamically linked file larger than --spool-above MiB (8) is\n"
+    "      read from a temporary file instead of memory.\n"
     "  multiarch-audit context --dockerfile <file> --context <dir> --platform <p>...\n"
     "                          [--build-arg <key=value>]... [--lint-file <file>]\n"
     "                          [--allow <rule>[:<glob>]]... [--max-findings <n>]\n"
     "      Checks a Dockerfile and its build context before building.\n"
+    "  multiarch-audit final-base --dockerfile <file> [--build-arg <key=value>]... [--platform <p>]\n"
+    "      Prints the base image of the Dockerfile's final stage (through FROM <stage>),\n"
+    "      with ARG defaults and --build-arg values: an image reference, \"scratch\" or \"unknown\".\n"
+    "  multiarch-audit from-images --dockerfile <file> [--build-arg <key=value>]... [--platform <p>]\n"
+    "      Prints \"<line> <image>\" for every image the FROM lines pull (stages and scratch left out).\n"
     "  multiarch-audit identify <file>...\n"
     "      Describes ELF files.\n"
     "Findings are printed as \"error|warning|accepted: <where>: <what> [<rule>]\", then a\n"
@@ -68,11 +80,11 @@ Platform platform_arg(const std::string& v) {
   return p;
 }
 
-size_t count_arg(const std::string& v) {
+size_t count_arg(const std::string& v, const char* opt = "--max-findings") {
   char* end = nullptr;
   errno = 0;
   unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-  if (v.empty() || *end || errno) throw Usage("--max-findings needs a number, got \"" + v + "\"");
+  if (v.empty() || *end || errno) throw Usage(std::string(opt) + " needs a number, got \"" + v + "\"");
   return static_cast<size_t>(n);
 }
 
@@ -106,6 +118,14 @@ int audit(Args& args, int stdin_fd, std::ostream& out, std::ostream& err) {
       if (!allow.add(args.value(a), e)) throw Usage(e);
     } else if (a == "--path") {
       opt.path_dirs = split(args.value(a), ':');
+    } else if (a == "--spool-above") {
+      opt.max_in_memory = std::min<size_t>(count_arg(args.value(a), "--spool-above"), 1 << 20) << 20;
+    } else if (a == "--entrypoint" || a == "--cmd") {
+      (a == "--cmd" ? opt.cmd : opt.entrypoint).push_back(args.value(a));
+    } else if (starts_with(a, "--entrypoint=")) {
+      opt.entrypoint.push_back(a.substr(13));
+    } else if (starts_with(a, "--cmd=")) {
+      opt.cmd.push_back(a.substr(6));
     } else if (a == "--max-findings") {
       max = count_arg(args.value(a));
     } else if (a.size() > 1 && a[0] == '-') {
@@ -188,6 +208,37 @@ int context(Args& args, std::ostream& out) {
   return report.errors() ? 1 : 0;
 }
 
+// final-base and from-images: the Dockerfile's base images.
+int bases_command(const std::string& command, Args& args, std::ostream& out) {
+  std::string dockerfile;
+  std::vector<std::pair<std::string, std::string>> build_args;
+  Platform platform = host_platform();
+  while (!args.done()) {
+    std::string a = args.take();
+    if (a == "--dockerfile") {
+      dockerfile = args.value(a);
+    } else if (a == "--build-arg") {
+      std::string kv = args.value(a);
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw Usage("--build-arg needs KEY=VALUE, got \"" + kv + "\"");
+      build_args.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else if (a == "--platform") {
+      platform = platform_arg(args.value(a));
+    } else {
+      throw Usage("unknown argument " + a);
+    }
+  }
+  if (dockerfile.empty()) throw Usage(command + " needs --dockerfile <file>");
+  if (command == "final-base") {
+    out << final_base(dockerfile, build_args, platform) << "\n";
+  } else {
+    for (const auto& [line, image] : from_images(dockerfile, build_args, platform)) {
+      out << line << " " << image << "\n";
+    }
+  }
+  return 0;
+}
+
 int identify(Args& args, std::ostream& out) {
   if (args.done()) throw Usage("identify needs files");
   int rc = 0;
@@ -233,6 +284,7 @@ int cli_main(const std::vector<std::string>& a, int stdin_fd, std::ostream& out,
     if (a[1] == "audit") return audit(args, stdin_fd, out, err);
     if (a[1] == "context") return context(args, out);
     if (a[1] == "identify") return identify(args, out);
+    if (a[1] == "final-base" || a[1] == "from-images") return bases_command(a[1], args, out);
     throw Usage("unknown command \"" + a[1] + "\"");
   } catch (const Usage& e) {
     out.flush();

@@ -247,6 +247,8 @@ struct Stage {
   bool uses_target = false;
   bool in_final = false;
   size_t first = 0, last = 0;  // instruction indices
+  std::string base;            // FROM's image or stage, ARGs substituted (first platform)
+  bool base_unknown = false;   // names an ARG without a value
 };
 
 class Context {
@@ -400,6 +402,10 @@ class Checker {
       : o_(o), ctx_(ctx), df_(df), out_(out) {}
 
   void run(ContextStats& stats);
+  // The final stage's base image: see final_base() in context.hpp.
+  std::string final_base();
+  // The images the FROM lines pull: see from_images() in context.hpp.
+  std::vector<std::pair<int, std::string>> from_images();
 
  private:
   void add(const Instruction* ins, Severity sev, const std::string& rule, int line,
@@ -458,13 +464,14 @@ int Checker::stage_of(const std::string& ref, size_t before) const {
 void Checker::evaluate_stages() {
   for (const auto& p : o_.platforms) global_.push_back(auto_args(p));
   auto build_arg = [&](const std::string& name, std::string& value) {
-    for (const auto& [k, v] : o_.build_args) {
+    bool given = false;
+    for (const auto& [k, v] : o_.build_args) {  // the last one given wins, as in Docker
       if (k == name) {
         value = v;
-        return true;
+        given = true;
       }
     }
-    return false;
+    return given;
   };
   for (size_t i = 0; i < df_.instructions.size(); ++i) {
     const Instruction& ins = df_.instructions[i];
@@ -496,7 +503,12 @@ void Checker::evaluate_stages() {
     Stage st;
     st.first = st.last = i;
     if (a.words.size() >= 3 && to_lower(a.words[1]) == "as") st.name = to_lower(a.words[2]);
-    if (!a.words.empty()) st.parent = stage_of(a.words[0], stages_.size());
+    if (!a.words.empty()) {
+      bool unknown = false;
+      st.base = global_.empty() ? a.words[0] : expand(a.words[0], global_[0], df_.escape, &unknown);
+      st.base_unknown = unknown;
+      st.parent = stage_of(st.base, stages_.size());
+    }
     std::string plat = flag(a, "platform");
     if (plat.empty()) {
       if (st.parent >= 0) {
@@ -902,7 +914,71 @@ void Checker::run(ContextStats& stats) {
   merge_lint();
 }
 
+std::string Checker::final_base() {
+  evaluate_stages();
+  if (stages_.empty()) return "unknown";
+  int s = static_cast<int>(stages_.size()) - 1;
+  for (int hops = 0; stages_[s].parent >= 0 && hops < 1000; ++hops) s = stages_[s].parent;
+  const Stage& st = stages_[s];
+  const std::string& ref = st.base;
+  bool bad = st.base_unknown || ref.empty() || contains(ref, kBuildMark) || ref.find_first_of(" \t$") != std::string::npos ||
+             ref[0] == ':' || ref[0] == '@' || ref[0] == '/' || ref.back() == ':' || ref.back() == '/' ||
+             ref.back() == '@' || contains(ref, "//") || contains(ref, "::");
+  if (bad) return "unknown";
+  if (to_lower(ref) == "scratch") return "scratch";
+  return ref;
+}
+
+std::vector<std::pair<int, std::string>> Checker::from_images() {
+  evaluate_stages();
+  std::vector<std::pair<int, std::string>> out;
+  for (const Stage& st : stages_) {
+    if (st.parent >= 0 || st.base_unknown || st.base.empty() || to_lower(st.base) == "scratch") continue;
+    if (st.base.find_first_of(" \t$") != std::string::npos || contains(st.base, kBuildMark)) continue;
+    out.emplace_back(df_.instructions[st.first].line, st.base);
+  }
+  return out;
+}
+
 }  // namespace
+
+namespace {
+Dockerfile read_dockerfile(const std::string& dockerfile) {
+  std::error_code ec;
+  std::ifstream in(dockerfile, std::ios::binary);
+  if (!in || fs::is_directory(dockerfile, ec)) throw InputError("cannot read the Dockerfile " + dockerfile);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError("cannot read the Dockerfile " + dockerfile);
+  return parse_dockerfile(text.str());
+}
+}  // namespace
+
+std::vector<std::pair<int, std::string>> from_images(
+    const std::string& dockerfile, const std::vector<std::pair<std::string, std::string>>& build_args,
+    const Platform& platform) {
+  Dockerfile df = read_dockerfile(dockerfile);
+  ContextOptions o;
+  o.dockerfile = dockerfile;
+  o.platforms = {platform};
+  o.build_args = build_args;
+  Context ctx(fs::path("."), IgnoreRules());
+  std::vector<Finding> unused;
+  return Checker(o, ctx, df, unused).from_images();
+}
+
+std::string final_base(const std::string& dockerfile,
+                       const std::vector<std::pair<std::string, std::string>>& build_args,
+                       const Platform& platform) {
+  Dockerfile df = read_dockerfile(dockerfile);
+  ContextOptions o;
+  o.dockerfile = dockerfile;
+  o.platforms = {platform};
+  o.build_args = build_args;
+  Context ctx(fs::path("."), IgnoreRules());
+  std::vector<Finding> unused;
+  return Checker(o, ctx, df, unused).final_base();
+}
 
 ContextStats check_context(const ContextOptions& o, Reporter& report) {
   if (o.platforms.empty()) throw InputError("no --platform given");

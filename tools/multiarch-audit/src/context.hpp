@@ -29,4 +29,20 @@ struct ContextStats {
 // cannot be read.
 ContextStats check_context(const ContextOptions& options, Reporter& report);
 
+// The base image of the Dockerfile's final stage, followed through
+// "FROM <stage>" to the first external image, with ARG defaults and
+// <build_args> (the last of a name wins) substituted: an image reference,
+// "scratch", or "unknown" when it cannot be told.  Throws InputError when
+// the Dockerfile cannot be read.
+std::string final_base(const std::string& dockerfile,
+                       const std::vector<std::pair<std::string, std::string>>& build_args,
+                       const Platform& platform);
+
+// The images that the Dockerfile's FROM lines pull, as (line, reference),
+// in file order: stage names and scratch left out, ARGs substituted as for
+// final_base(); a reference that cannot be told is left out.
+std::vector<std::pair<int, std::string>> from_images(
+    const std::string& dockerfile, const std::vector<std::pair<std::string, std::string>>& build_args,
+    const Platform& platform);
+
 }  // namespace multiarch

@@ -156,6 +156,11 @@ ElfInfo parse_elf(const unsigned char* head, size_t head_size, uint64_t file_siz
   if (phoff > head_size || table > head_size - phoff) return e;
   e.interp_known = true;
   for (uint64_t i = 0; i < phnum; ++i) {
+    uint64_t base = phoff + i * phentsize, type = 0;
+    r.get(base, 4, type);
+    if (type == 2) e.has_dynamic = true;  // PT_DYNAMIC
+  }
+  for (uint64_t i = 0; i < phnum; ++i) {
     uint64_t base = phoff + i * phentsize, type = 0, off = 0, size = 0;
     r.get(base, 4, type);
     if (type != 3) continue;  // PT_INTERP

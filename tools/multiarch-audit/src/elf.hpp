@@ -25,6 +25,7 @@ struct ElfInfo {
   uint32_t flags = 0;
   bool interp_known = false;  // the program headers lay within the bytes read
   std::string interp;         // PT_INTERP; empty for a static executable
+  bool has_dynamic = false;   // a PT_DYNAMIC program header (dynamically linked)
 };
 
 // <head> holds the first <head_size> bytes of a file of <file_size> bytes.

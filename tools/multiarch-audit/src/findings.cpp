@@ -14,7 +14,8 @@ const std::vector<std::string>& known_rules() {
       "fixed-arch-repository", "dpkg-add-architecture", "foreign-arch-package", "build-stage-copy",
       "buildkit-error",
       // variant audit
-      "foreign-elf", "elf-compat", "malformed-elf", "missing-interpreter", "interpreter-not-in-path"};
+      "foreign-elf", "elf-compat", "malformed-elf", "missing-interpreter", "interpreter-not-in-path",
+      "missing-library", "missing-symbol-version", "undefined-symbol", "missing-entrypoint"};
   return rules;
 }
 

@@ -6,12 +6,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -22,6 +24,7 @@
 #include "cli.hpp"
 #include "context.hpp"
 #include "dockerfile.hpp"
+#include "dynamic.hpp"
 #include "elf.hpp"
 #include "findings.hpp"
 #include "glob.hpp"
@@ -107,6 +110,225 @@ std::string make_elf(unsigned cls, unsigned data, uint16_t machine, uint16_t typ
 }
 
 std::string amd64_elf() { return make_elf(2, 1, 62); }
+
+// A dynamically linked ELF file as a linker writes one: one PT_LOAD at
+// address <base> covering the file, the tables first and .dynamic last.
+struct DynSpec {
+  unsigned cls = 2, data = 1;
+  uint16_t machine = 183, type = 3;
+  uint32_t flags = 0;
+  std::string interp, soname, runpath, rpath;
+  std::vector<std::string> needed;
+  std::vector<std::string> verdefs;  // versions defined (the base is the soname)
+  struct Need {
+    std::string file, version;
+    bool weak = false;
+  };
+  std::vector<Need> verneed;
+  // name, version ("" none); a version of a definition names one of verdefs,
+  // of an undefined symbol one of verneed.
+  std::vector<std::pair<std::string, std::string>> defined, undefined, weak_undefined;
+  bool pie = false;
+  bool versym = true;
+  bool gnu_hash = false;  // count symbols through DT_GNU_HASH instead of DT_HASH
+};
+
+std::string make_dyn_elf(const DynSpec& sp) {
+  const bool is64 = sp.cls == 2, big = sp.data == 2;
+  const unsigned W = is64 ? 8 : 4;
+  const size_t eh = is64 ? 64 : 52, ph = is64 ? 56 : 32;
+  const uint64_t base = 0x10000;
+  const size_t nph = sp.interp.empty() ? 2 : 3;
+  std::string f(eh + nph * ph, '\0');
+  std::memcpy(&f[0], "\x7f" "ELF", 4);
+  f[4] = static_cast<char>(sp.cls);
+  f[5] = static_cast<char>(sp.data);
+  f[6] = 1;
+  put(f, 16, sp.type, 2, big);
+  put(f, 18, sp.machine, 2, big);
+  put(f, 20, 1, 4, big);
+  put(f, is64 ? 32 : 28, eh, W, big);
+  put(f, is64 ? 48 : 36, sp.flags, 4, big);
+  put(f, is64 ? 52 : 40, eh, 2, big);
+  put(f, is64 ? 54 : 42, ph, 2, big);
+  put(f, is64 ? 56 : 44, nph, 2, big);
+  auto align = [&](size_t a) { f.resize((f.size() + a - 1) / a * a, '\0'); };
+  size_t interp_off = f.size();
+  f += sp.interp + '\0';
+  // Strings.
+  std::string strtab(1, '\0');
+  std::map<std::string, uint32_t> at;
+  auto s = [&](const std::string& x) {
+    auto it = at.find(x);
+    if (it != at.end()) return it->second;
+    uint32_t off = static_cast<uint32_t>(strtab.size());
+    strtab += x + '\0';
+    at[x] = off;
+    return off;
+  };
+  for (const auto& n : sp.needed) s(n);
+  // Version indexes: 1 the base, 2.. verdefs, then verneed entries.
+  std::map<std::string, uint16_t> def_ndx, need_ndx;
+  uint16_t next = 2;
+  for (const auto& v : sp.verdefs) def_ndx[v] = next++;
+  for (const auto& n : sp.verneed) need_ndx[n.version] = next++;
+  struct Sym {
+    std::string name;
+    bool defined;
+    unsigned bind;
+    uint16_t ver;
+  };
+  std::vector<Sym> syms = {{"", false, 0, 0}};
+  for (const auto& [n, v] : sp.defined) syms.push_back({n, true, 1, v.empty() ? uint16_t(1) : def_ndx[v]});
+  for (const auto& [n, v] : sp.undefined) syms.push_back({n, false, 1, v.empty() ? uint16_t(1) : need_ndx[v]});
+  for (const auto& [n, v] : sp.weak_undefined) syms.push_back({n, false, 2, v.empty() ? uint16_t(1) : need_ndx[v]});
+  // Symbol table.
+  align(8);
+  size_t symtab_off = f.size();
+  const size_t syment = is64 ? 24 : 16;
+  for (const auto& y : syms) {
+    std::string e(syment, '\0');
+    if (!y.name.empty()) put(e, 0, s(y.name), 4, big);
+    unsigned char info = static_cast<unsigned char>((y.bind << 4) | (y.name.empty() ? 0 : 2));
+    e[is64 ? 4 : 12] = static_cast<char>(y.name.empty() ? 0 : info);
+    put(e, is64 ? 6 : 14, y.defined ? 7 : 0, 2, big);
+    f += e;
+  }
+  size_t versym_off = f.size();
+  for (const auto& y : syms) {
+    std::string v(2, '\0');
+    put(v, 0, y.name.empty() ? 0 : y.ver, 2, big);
+    f += v;
+  }
+  align(8);
+  // Hash tables.
+  size_t hash_off = f.size();
+  if (sp.gnu_hash) {
+    // One bucket pointing at symbol 1; the chain ends at the last symbol.
+    std::string h(16 + W + 4 + 4 * (syms.size() - 1), '\0');
+    put(h, 0, 1, 4, big);
+    put(h, 4, 1, 4, big);
+    put(h, 8, 1, 4, big);
+    put(h, 16 + W, syms.size() > 1 ? 1 : 0, 4, big);
+    for (size_t i = 1; i < syms.size(); ++i) put(h, 16 + W + 4 + 4 * (i - 1), i + 1 == syms.size() ? 1 : 0, 4, big);
+    f += h;
+  } else {
+    std::string h(8 + 4 + 4 * syms.size(), '\0');
+    put(h, 0, 1, 4, big);
+    put(h, 4, syms.size(), 4, big);
+    f += h;
+  }
+  align(8);
+  // Version definitions: the base, then each version.
+  size_t verdef_off = f.size();
+  std::vector<std::string> defs = {sp.soname.empty() ? std::string("base") : sp.soname};
+  defs.insert(defs.end(), sp.verdefs.begin(), sp.verdefs.end());
+  for (size_t i = 0; i < defs.size(); ++i) {
+    std::string d(20 + 8, '\0');
+    put(d, 0, 1, 2, big);
+    put(d, 2, i == 0 ? 1 : 0, 2, big);
+    put(d, 4, i + 1, 2, big);
+    put(d, 6, 1, 2, big);
+    put(d, 12, 20, 4, big);
+    put(d, 16, i + 1 == defs.size() ? 0 : 28, 4, big);
+    put(d, 20, s(defs[i]), 4, big);
+    f += d;
+  }
+  // Version requirements, one vn entry per file.
+  size_t verneed_off = f.size();
+  std::vector<std::string> files;
+  for (const auto& n : sp.verneed) {
+    if (std::find(files.begin(), files.end(), n.file) == files.end()) files.push_back(n.file);
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::vector<const DynSpec::Need*> of;
+    for (const auto& n : sp.verneed) {
+      if (n.file == files[i]) of.push_back(&n);
+    }
+    std::string v(16 + 16 * of.size(), '\0');
+    put(v, 0, 1, 2, big);
+    put(v, 2, of.size(), 2, big);
+    put(v, 4, s(files[i]), 4, big);
+    put(v, 8, 16, 4, big);
+    put(v, 12, i + 1 == files.size() ? 0 : v.size(), 4, big);
+    for (size_t k = 0; k < of.size(); ++k) {
+      size_t a = 16 + 16 * k;
+      put(v, a + 4, of[k]->weak ? 2 : 0, 2, big);
+      put(v, a + 6, need_ndx[of[k]->version], 2, big);
+      put(v, a + 8, s(of[k]->version), 4, big);
+      put(v, a + 12, k + 1 == of.size() ? 0 : 16, 4, big);
+    }
+    f += v;
+  }
+  uint32_t soname = sp.soname.empty() ? 0 : s(sp.soname), runpath = sp.runpath.empty() ? 0 : s(sp.runpath),
+           rpath = sp.rpath.empty() ? 0 : s(sp.rpath);
+  size_t strtab_off = f.size();
+  f += strtab;
+  align(8);
+  // The dynamic section, last.
+  size_t dyn_off = f.size();
+  auto dyn = [&](uint64_t tag, uint64_t val) {
+    std::string d(2 * W, '\0');
+    put(d, 0, tag, W, big);
+    put(d, W, val, W, big);
+    f += d;
+  };
+  for (const auto& n : sp.needed) dyn(1, s(n));
+  if (!sp.soname.empty()) dyn(14, soname);
+  if (!sp.runpath.empty()) dyn(29, runpath);
+  if (!sp.rpath.empty()) dyn(15, rpath);
+  dyn(5, base + strtab_off);
+  dyn(10, strtab.size());
+  dyn(6, base + symtab_off);
+  dyn(11, syment);
+  dyn(sp.gnu_hash ? 0x6ffffef5 : 4, base + hash_off);
+  if (sp.versym) dyn(0x6ffffff0, base + versym_off);
+  if (sp.versym) {
+    dyn(0x6ffffffc, base + verdef_off);
+    dyn(0x6ffffffd, defs.size());
+  }
+  if (sp.versym && !files.empty()) {
+    dyn(0x6ffffffe, base + verneed_off);
+    dyn(0x6fffffff, files.size());
+  }
+  if (sp.pie) dyn(0x6ffffffb, 0x08000000);
+  dyn(0, 0);
+  size_t dyn_size = f.size() - dyn_off;
+  // Program headers: PT_LOAD, PT_DYNAMIC, PT_INTERP.
+  auto phdr = [&](size_t i, uint32_t type, uint64_t off, uint64_t size) {
+    size_t b = eh + i * ph;
+    put(f, b, type, 4, big);
+    if (is64) {
+      put(f, b + 8, off, 8, big);
+      put(f, b + 16, base + off, 8, big);
+      put(f, b + 32, size, 8, big);
+      put(f, b + 40, size, 8, big);
+    } else {
+      put(f, b + 4, off, 4, big);
+      put(f, b + 8, base + off, 4, big);
+      put(f, b + 16, size, 4, big);
+      put(f, b + 20, size, 4, big);
+    }
+  };
+  phdr(0, 1, 0, f.size());
+  phdr(1, 2, dyn_off, dyn_size);
+  if (!sp.interp.empty()) phdr(2, 3, interp_off, sp.interp.size() + 1);
+  return f;
+}
+
+DynamicInfo parse_dyn_exact(const std::string& bytes) {
+  std::unique_ptr<unsigned char[]> buf(new unsigned char[bytes.size() ? bytes.size() : 1]);
+  if (!bytes.empty()) std::memcpy(buf.get(), bytes.data(), bytes.size());
+  return parse_dynamic(MemoryFile(buf.get(), bytes.size()));
+}
+
+std::vector<std::string> names_of(const DynamicInfo& d, const std::vector<DynamicSymbol>& v) {
+  std::vector<std::string> out;
+  for (const auto& y : v) {
+    out.push_back(std::string(d.str(y.name)) + (y.version ? "@" + std::string(d.str(y.version)) : ""));
+  }
+  return out;
+}
 
 // A dynamic program cut right after its program headers, as in a separate
 // debug file: PT_INTERP points past the end.
@@ -560,6 +782,464 @@ TEST(audit_resolves_links) {
   CHECK(r.out.find("/usr/bin/a:") == std::string::npos);
   CHECK(r.out.find("/usr/bin/c:") == std::string::npos);
   CHECK_HAS(r.out, "error: /usr/bin/b: its #! interpreter /loop1 is missing");
+}
+
+TEST(dynamic_section_all_classes_and_byte_orders) {
+  for (unsigned cls : {1u, 2u}) {
+    for (unsigned data : {1u, 2u}) {
+      for (bool gnu : {false, true}) {
+        DynSpec sp;
+        sp.cls = cls;
+        sp.data = data;
+        sp.machine = cls == 2 ? 183 : 40;
+        sp.soname = "libme.so.1";
+        sp.needed = {"libc.so.6", "libfoo.so.1"};
+        sp.runpath = "$ORIGIN/../lib:/opt/lib";
+        sp.verdefs = {"ME_1.0", "ME_2.0"};
+        sp.verneed = {{"libc.so.6", "GLIBC_2.34"}, {"libc.so.6", "GLIBC_2.17"}, {"libfoo.so.1", "FOO_2.0", true}};
+        sp.defined = {{"me_a", "ME_1.0"}, {"me_b", "ME_2.0"}, {"me_plain", ""}};
+        sp.undefined = {{"printf", "GLIBC_2.34"}, {"foo_b", "FOO_2.0"}, {"plain", ""}};
+        sp.weak_undefined = {{"__gmon_start__", ""}};
+        sp.gnu_hash = gnu;
+        std::string f = make_dyn_elf(sp);
+        ElfInfo e = parse_exact(f, f.size());
+        CHECK(e.status == ElfStatus::ok && e.has_dynamic);
+        DynamicInfo d = parse_dyn_exact(f);
+        CHECK(d.ok);
+        if (!d.ok) std::fprintf(stderr, "  class %u data %u gnu %d: %s\n", cls, data, gnu, d.problem.c_str());
+        CHECK(d.has_dynamic && d.soname == "libme.so.1");
+        CHECK(d.needed == (std::vector<std::string>{"libc.so.6", "libfoo.so.1"}));
+        CHECK(d.has_runpath && d.runpath == "$ORIGIN/../lib:/opt/lib" && !d.has_rpath);
+        CHECK(d.has_versym && d.has_verdef);
+        CHECK(d.verdefs == (std::vector<std::string>{"ME_1.0", "ME_2.0"}));
+        CHECK(d.verneed.size() == 3 && d.verneed[0].file == "libc.so.6" && d.verneed[0].version == "GLIBC_2.34" &&
+              !d.verneed[0].weak && d.verneed[2].file == "libfoo.so.1" && d.verneed[2].weak);
+        CHECK(names_of(d, d.defined) == (std::vector<std::string>{"me_a@ME_1.0", "me_b@ME_2.0", "me_plain"}));
+        // Weak undefined symbols may stay undefined: not listed.
+        CHECK(names_of(d, d.undefined) == (std::vector<std::string>{"printf@GLIBC_2.34", "foo_b@FOO_2.0", "plain"}));
+      }
+    }
+  }
+  // A static program: no dynamic section, nothing to read.
+  std::string st = make_elf(2, 1, 183);
+  DynamicInfo d = parse_dyn_exact(st);
+  CHECK(d.ok && !d.has_dynamic && d.needed.empty());
+}
+
+TEST(dynamic_truncated_and_garbage) {
+  DynSpec sp;
+  sp.soname = "libme.so.1";
+  sp.needed = {"libc.so.6"};
+  sp.verdefs = {"ME_1.0"};
+  sp.verneed = {{"libc.so.6", "GLIBC_2.34"}};
+  sp.defined = {{"me_a", "ME_1.0"}};
+  sp.undefined = {{"printf", "GLIBC_2.34"}};
+  for (unsigned cls : {1u, 2u}) {
+    for (unsigned data : {1u, 2u}) {
+      sp.cls = cls;
+      sp.data = data;
+      sp.machine = cls == 2 ? 62 : 40;
+      const std::string full = make_dyn_elf(sp);
+      // Cut at every length: a problem, never a read out of bounds.
+      for (size_t n = 0; n < full.size(); ++n) {
+        DynamicInfo d = parse_dyn_exact(full.substr(0, n));
+        CHECK(!d.ok || !d.has_dynamic || d.needed.size() <= 1);
+        if (!d.ok) CHECK(!d.problem.empty());
+      }
+      CHECK(parse_dyn_exact(full).ok);
+      // Garbage: random bytes over the tables and the dynamic section.
+      std::mt19937_64 rng(cls * 10 + data);
+      const size_t start = (cls == 2 ? 64 : 52);
+      for (int i = 0; i < 4000; ++i) {
+        std::string g = full;
+        int flips = 1 + static_cast<int>(rng() % 12);
+        for (int k = 0; k < flips; ++k) g[start + rng() % (g.size() - start)] = static_cast<char>(rng());
+        if (i % 5 == 0) {
+          // A dynamic entry's value set to something huge or negative.
+          size_t at = g.size() - (1 + rng() % 8) * (cls == 2 ? 16 : 8) + (cls == 2 ? 8 : 4);
+          for (unsigned k = 0; k < (cls == 2 ? 8u : 4u); ++k) g[at + k] = static_cast<char>(0xff - (rng() % 3));
+        }
+        DynamicInfo d = parse_dyn_exact(g);
+        CHECK(d.ok || !d.problem.empty());
+      }
+    }
+  }
+  // Fully random files that start like ELF.
+  std::mt19937_64 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    std::string g(80 + rng() % 400, '\0');
+    for (auto& c : g) c = static_cast<char>(rng());
+    std::memcpy(&g[0], "\x7f" "ELF", 4);
+    g[4] = static_cast<char>(1 + rng() % 2);
+    g[5] = static_cast<char>(1 + rng() % 2);
+    if (i % 2) {  // few program headers, so that PT_DYNAMIC shows up
+      put(g, g[4] == 2 ? 56 : 44, 1 + rng() % 3, 2, g[5] == 2);
+      put(g, g[4] == 2 ? 54 : 42, g[4] == 2 ? 56 : 32, 2, g[5] == 2);
+      put(g, g[4] == 2 ? 32 : 28, 64, g[4] == 2 ? 8 : 4, g[5] == 2);
+      put(g, 64, 2, 4, g[5] == 2);
+    }
+    DynamicInfo d = parse_dyn_exact(g);
+    CHECK(d.ok || !d.problem.empty());
+  }
+  // The same through a temporary file read with pread.
+  std::string full = make_dyn_elf(sp);
+  FILE* tf = std::tmpfile();
+  CHECK(tf != nullptr);
+  if (tf) {
+    std::fwrite(full.data(), 1, full.size(), tf);
+    std::fflush(tf);
+    DynamicInfo d = parse_dynamic(DescriptorFile(fileno(tf), full.size()));
+    CHECK(d.ok && d.soname == "libme.so.1" && d.verneed.size() == 1);
+    // A file that claims more bytes than it holds.
+    DynamicInfo cut = parse_dynamic(DescriptorFile(fileno(tf), full.size() + 4096));
+    CHECK(cut.ok || !cut.problem.empty());
+    std::fclose(tf);
+  }
+}
+
+// A small arm64 system: loader, libc, a library and programs.
+std::string arm64_loader() {
+  DynSpec ld;
+  ld.soname = "ld-linux-aarch64.so.1";
+  ld.verdefs = {"GLIBC_2.17"};
+  ld.defined = {{"__tls_get_addr", "GLIBC_2.17"}, {"_dl_find_object", "GLIBC_2.17"}};
+  return make_dyn_elf(ld);
+}
+std::string arm64_libc(const std::vector<std::string>& versions) {
+  DynSpec c;
+  c.soname = "libc.so.6";
+  c.needed = {"ld-linux-aarch64.so.1"};
+  c.interp = "/lib/ld-linux-aarch64.so.1";  // libc.so.6 runs as a program too
+  c.verdefs = versions;
+  c.verneed = {{"ld-linux-aarch64.so.1", "GLIBC_2.17"}};
+  c.defined = {{"printf", "GLIBC_2.17"}, {"malloc", "GLIBC_2.17"}};
+  if (std::find(versions.begin(), versions.end(), "GLIBC_2.34") != versions.end()) {
+    c.defined.push_back({"__libc_start_main", "GLIBC_2.34"});
+  }
+  c.undefined = {{"_dl_find_object", "GLIBC_2.17"}};
+  return make_dyn_elf(c);
+}
+std::string arm64_program(const std::vector<std::string>& needed, const std::vector<DynSpec::Need>& verneed,
+                          const std::vector<std::pair<std::string, std::string>>& undefined,
+                          const std::string& runpath = "") {
+  DynSpec p;
+  p.interp = "/lib/ld-linux-aarch64.so.1";
+  p.pie = true;
+  p.needed = needed;
+  p.verneed = verneed;
+  p.undefined = undefined;
+  p.runpath = runpath;
+  p.weak_undefined = {{"__gmon_start__", ""}};
+  return make_dyn_elf(p);
+}
+std::string arm64_libfoo(const std::vector<std::string>& symbols, const std::vector<std::string>& versions = {}) {
+  DynSpec l;
+  l.soname = "libfoo.so.1";
+  l.needed = {"libc.so.6"};
+  l.verdefs = versions;
+  for (const auto& y : symbols) l.defined.push_back({y, versions.empty() ? "" : versions.back()});
+  l.verneed = {{"libc.so.6", "GLIBC_2.17"}};
+  l.undefined = {{"printf", "GLIBC_2.17"}};
+  return make_dyn_elf(l);
+}
+
+std::string arm64_base(const std::vector<std::string>& glibc = {"GLIBC_2.17", "GLIBC_2.34"}) {
+  std::string t;
+  t += tar_dir("usr/") + tar_dir("usr/lib/") + tar_dir("usr/lib/aarch64-linux-gnu/") + tar_dir("usr/bin/");
+  t += tar_link("lib", "usr/lib");  // merged /usr
+  t += tar_link("bin", "usr/bin");
+  t += tar_file("usr/lib/ld-linux-aarch64.so.1", arm64_loader());
+  t += tar_file("usr/lib/aarch64-linux-gnu/libc.so.6", arm64_libc(glibc));
+  return t;
+}
+
+TEST(audit_loader_finds_libraries_versions_and_symbols) {
+  const std::vector<DynSpec::Need> libc234 = {{"libc.so.6", "GLIBC_2.34"}};
+  const std::vector<std::pair<std::string, std::string>> start = {{"__libc_start_main", "GLIBC_2.34"}};
+  // A good program and its library.
+  std::string t = arm64_base();
+  t += tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1.2", arm64_libfoo({"foo_a", "foo_b"}));
+  t += tar_link("usr/lib/aarch64-linux-gnu/libfoo.so.1", "libfoo.so.1.2");
+  auto undefined = start;
+  undefined.push_back({"foo_a", ""});
+  undefined.push_back({"foo_b", ""});
+  t += tar_file("usr/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined));
+  AuditRun r = run_audit(t + tar_end(), "linux/arm64");
+  CHECK(r.error.empty() && r.errors == 0 && r.warnings == 0);
+  if (r.errors || r.warnings) std::fprintf(stderr, "%s", r.out.c_str());
+  CHECK(r.stats.dynamic_objects == 4 && r.stats.programs_checked == 1);
+
+  // The library missing; then only a 32-bit one of that name, earlier in the search.
+  std::string base = arm64_base();
+  std::string app = tar_file("usr/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined));
+  r = run_audit(base + app + tar_end(), "linux/arm64");
+  CHECK_HAS(r.out, "error: /usr/bin/app: needs libfoo.so.1, which is not found in the linux/arm64 variant "
+                   "(searched /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu, /lib64, /usr/lib64, /lib, /usr/lib) "
+                   "[missing-library]");
+  CHECK(r.errors == 1);
+  std::string foreign = tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", make_elf(1, 1, 40, 3, 0x05000400));
+  r = run_audit(base + foreign + tar_file("usr/lib/libfoo.so.1", arm64_libfoo({"foo_a", "foo_b"})) + app + tar_end(),
+                "linux/arm64");
+  CHECK(r.out.find("[missing-library]") == std::string::npos && r.out.find("[undefined-symbol]") == std::string::npos);
+  r = run_audit(base + foreign + app + tar_end(), "linux/arm64");
+  CHECK_HAS(r.out, "skipped /lib/aarch64-linux-gnu/libfoo.so.1: a 32-bit LSB ARM EABI5 hard-float shared object)");
+  // Accepted on purpose, by rule and program glob.
+  r = run_audit(base + app + tar_end(), "linux/arm64", {"missing-library:/usr/bin/*"});
+  CHECK(r.errors == 0 && r.accepted == 1);
+  CHECK_HAS(r.out, "accepted: /usr/bin/app: needs libfoo.so.1");
+
+  // Found only through RUNPATH $ORIGIN.
+  std::string origin = tar_dir("opt/") + tar_dir("opt/app/") + tar_dir("opt/app/lib/") +
+                       tar_file("opt/app/lib/libfoo.so.1", arm64_libfoo({"foo_a", "foo_b"}));
+  r = run_audit(base + origin +
+                    tar_file("opt/app/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined,
+                                                              "$ORIGIN/../lib")) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0);
+  if (r.errors) std::fprintf(stderr, "%s", r.out.c_str());
+  r = run_audit(base + origin +
+                    tar_file("opt/app/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined,
+                                                              "${ORIGIN}/../lib")) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0);
+  r = run_audit(base + origin + tar_file("opt/app/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined)) +
+                    tar_end(),
+                "linux/arm64");
+  CHECK_HAS(r.out, "error: /opt/app/bin/app: needs libfoo.so.1, which is not found");
+  // ... or through /etc/ld.so.conf and its includes.
+  std::string conf = tar_dir("etc/") + tar_file("etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n", 0644) +
+                     tar_file("etc/ld.so.conf.d/app.conf", "# app\n/opt/app/lib\n", 0644);
+  r = run_audit(base + origin + conf +
+                    tar_file("opt/app/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"}, libc234, undefined)) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0);
+
+  // The base's library of that name lacks a symbol.
+  std::string old_foo = tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", arm64_libfoo({"foo_a"}));
+  r = run_audit(base + old_foo + app + tar_end(), "linux/arm64");
+  CHECK_HAS(r.out, "error: /usr/bin/app: needs foo_b, which no library it loads defines (it loads "
+                   "/lib/aarch64-linux-gnu/libfoo.so.1, /lib/aarch64-linux-gnu/libc.so.6, /lib/ld-linux-aarch64.so.1) "
+                   "in the linux/arm64 variant [undefined-symbol]");
+  CHECK(r.errors == 1);
+  r = run_audit(base + old_foo + app + tar_end(), "linux/arm64", {"undefined-symbol:usr/bin/app"});
+  CHECK(r.errors == 0 && r.accepted == 1);
+
+  // Built against a newer C library than the base's.
+  r = run_audit(arm64_base({"GLIBC_2.17"}) + app + tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", arm64_libfoo({"foo_a", "foo_b"})) +
+                    tar_end(),
+                "linux/arm64");
+  CHECK_HAS(r.out, "error: /usr/bin/app: needs version GLIBC_2.34 of libc.so.6, which /lib/aarch64-linux-gnu/libc.so.6 "
+                   "does not define (it defines: GLIBC_2.17) in the linux/arm64 variant [missing-symbol-version]");
+  CHECK(r.out.find("[undefined-symbol]") == std::string::npos);  // its symbols: reported as the version
+  CHECK(r.errors == 1);
+  // A weak version requirement: a warning.
+  r = run_audit(arm64_base() +
+                    tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", arm64_libfoo({"foo_a", "foo_b"}, {"FOO_1.0"})) +
+                    tar_file("usr/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"},
+                                                          {{"libc.so.6", "GLIBC_2.34"}, {"libfoo.so.1", "FOO_2.0", true}},
+                                                          start)) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0 && r.warnings == 1);
+  CHECK_HAS(r.out, "warning: /usr/bin/app: needs version FOO_2.0 of libfoo.so.1");
+
+  // A versioned reference to a symbol of another version.
+  r = run_audit(arm64_base() +
+                    tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", arm64_libfoo({"foo_a"}, {"FOO_1.0", "FOO_2.0"})) +
+                    tar_file("usr/bin/app", arm64_program({"libfoo.so.1", "libc.so.6"},
+                                                          {{"libc.so.6", "GLIBC_2.34"}, {"libfoo.so.1", "FOO_1.0"}},
+                                                          {{"foo_a", "FOO_1.0"}, {"__libc_start_main", "GLIBC_2.34"}})) +
+                    tar_end(),
+                "linux/arm64");
+  CHECK_HAS(r.out, "needs foo_a@FOO_1.0, which no library it loads defines");
+
+  // Many undefined symbols: capped per program.
+  std::vector<std::pair<std::string, std::string>> many = start;
+  for (int i = 0; i < 10; ++i) many.push_back({"gone_" + std::to_string(i), ""});
+  r = run_audit(arm64_base() + tar_file("usr/bin/app", arm64_program({"libc.so.6"}, libc234, many)) + tar_end(), "linux/arm64");
+  CHECK(r.errors == 3);
+  CHECK_HAS(r.out, "(and 7 more: gone_3, gone_4, gone_5, gone_6, gone_7, ...)");
+
+  // A plugin nobody loads may leave symbols undefined; its libraries must be there.
+  DynSpec plugin;
+  plugin.soname = "plugin.so";
+  plugin.needed = {"libc.so.6"};
+  plugin.undefined = {{"host_callback", ""}};
+  DynSpec broken = plugin;
+  broken.needed = {"libgone.so.3"};
+  r = run_audit(arm64_base() + tar_file("usr/lib/app/plugin.so", make_dyn_elf(plugin)) +
+                    tar_file("usr/lib/app/broken.so", make_dyn_elf(broken)) + tar_end(),
+                "linux/arm64");
+  CHECK(r.out.find("host_callback") == std::string::npos);
+  CHECK_HAS(r.out, "error: /usr/lib/app/broken.so: needs libgone.so.3, which is not found");
+  CHECK(r.errors == 1);
+
+  // Garbage in a dynamic section: a warning, and the rest goes on.
+  std::string bad = arm64_libfoo({"foo_a", "foo_b"});
+  for (size_t at = bad.size() - 16; at > 64; at -= 16) {
+    if (bad[at] == 5 && bad[at + 1] == 0) {  // DT_STRTAB: its address beyond every segment
+      put(bad, at + 8, 0x7fffffff00ull, 8, false);
+      break;
+    }
+  }
+  r = run_audit(base + tar_file("usr/lib/aarch64-linux-gnu/libfoo.so.1", bad) + app + tar_end(), "linux/arm64");
+  CHECK(r.error.empty());
+  CHECK_HAS(r.out, "warning: /usr/lib/aarch64-linux-gnu/libfoo.so.1: its dynamic section cannot be read");
+  CHECK(r.errors == 0);
+
+  // A DT_NEEDED holding a '/' is a path.
+  r = run_audit(base + tar_dir("opt/") + tar_dir("opt/x/") + tar_file("opt/x/libfoo.so.1", arm64_libfoo({"foo_a", "foo_b"})) +
+                    tar_file("usr/bin/app", arm64_program({"/opt/x/libfoo.so.1", "libc.so.6"}, libc234, undefined)) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0);
+  r = run_audit(base + tar_file("usr/bin/app", arm64_program({"/opt/y/libfoo.so.1", "libc.so.6"}, libc234, undefined)) + tar_end(),
+                "linux/arm64");
+  CHECK_HAS(r.out, "needs /opt/y/libfoo.so.1, which is not found in the linux/arm64 variant (searched /opt/y/libfoo.so.1)");
+
+  // musl: its loader is the C library; /etc/ld-musl-<arch>.path replaces the default folders.
+  DynSpec musl;
+  musl.soname = "libc.musl-aarch64.so.1";
+  musl.defined = {{"printf", ""}, {"__libc_start_main", ""}};
+  DynSpec mprog;
+  mprog.interp = "/lib/ld-musl-aarch64.so.1";
+  mprog.pie = true;
+  mprog.needed = {"libfoo.so.1", "libc.musl-aarch64.so.1"};
+  mprog.undefined = {{"printf", ""}, {"foo_a", ""}};
+  DynSpec mfoo;
+  mfoo.soname = "libfoo.so.1";
+  mfoo.needed = {"libc.musl-aarch64.so.1"};
+  mfoo.defined = {{"foo_a", ""}};
+  std::string alpine = tar_dir("lib/") + tar_dir("etc/") + tar_dir("usr/") + tar_dir("usr/bin/") +
+                       tar_file("lib/ld-musl-aarch64.so.1", make_dyn_elf(musl)) +
+                       tar_link("lib/libc.musl-aarch64.so.1", "ld-musl-aarch64.so.1") +
+                       tar_file("usr/bin/app", make_dyn_elf(mprog));
+  r = run_audit(alpine + tar_dir("opt/") + tar_file("opt/libfoo.so.1", make_dyn_elf(mfoo)) + tar_end(), "linux/arm64");
+  CHECK_HAS(r.out, "error: /usr/bin/app: needs libfoo.so.1, which is not found in the linux/arm64 variant "
+                   "(searched /lib, /usr/local/lib, /usr/lib)");
+  r = run_audit(alpine + tar_dir("opt/") + tar_file("opt/libfoo.so.1", make_dyn_elf(mfoo)) +
+                    tar_file("etc/ld-musl-aarch64.path", "/lib:/opt\n/usr/lib\n", 0644) + tar_end(),
+                "linux/arm64");
+  CHECK(r.errors == 0);
+  if (r.errors) std::fprintf(stderr, "%s", r.out.c_str());
+
+  // A stream cut inside a dynamically linked file: a clear error, in memory or spooled.
+  std::string whole = base + old_foo + app + tar_end();
+  for (size_t n = 0; n + 1024 < whole.size(); n += 97) {
+    for (size_t limit : {size_t(8) << 20, size_t(64)}) {
+      AuditOptions co;
+      std::string perr;
+      parse_platform("linux/arm64", co.platform, perr);
+      co.max_in_memory = limit;
+      co.read_buffer = 700;
+      AllowList none;
+      std::ostringstream sink;
+      Reporter cut_rep(sink, none, 100);
+      MemorySource cut_src(std::string_view(whole).substr(0, n));
+      std::string what;
+      try {
+        audit_variant(cut_src, co, cut_rep);
+      } catch (const InputError& ie) {
+        what = ie.what();
+      }
+      CHECK(what.find("truncated") != std::string::npos || what.find("empty input") != std::string::npos);
+    }
+  }
+
+  // Big files go through a temporary file: the same findings.
+  AuditOptions o;
+  std::string err;
+  parse_platform("linux/arm64", o.platform, err);
+  o.max_in_memory = 64;
+  AllowList none;
+  std::ostringstream out;
+  Reporter rep(out, none, 100);
+  std::string archive = base + old_foo + app + tar_end();
+  MemorySource src(archive);
+  AuditStats st = audit_variant(src, o, rep);
+  CHECK(st.spooled == 4 && rep.errors() == 1);
+  CHECK_HAS(out.str(), "needs foo_b, which no library it loads defines");
+}
+
+TEST(audit_checks_the_entrypoint) {
+  std::string t = arm64_base();
+  t += tar_file("usr/bin/app", arm64_program({"libc.so.6"}, {{"libc.so.6", "GLIBC_2.34"}}, {{"__libc_start_main", "GLIBC_2.34"}}));
+  t += tar_file("usr/bin/data", "x", 0644);
+  t += tar_file("usr/bin/x86", amd64_elf());
+  t += tar_dir("usr/local/") + tar_dir("usr/local/bin/");
+  t += tar_link("usr/local/bin/app2", "../../bin/app");
+  t += tar_end();
+  auto run = [&](const std::vector<std::string>& entry, const std::vector<std::string>& cmd,
+                 const std::vector<std::string>& path = {}) {
+    AuditOptions o;
+    std::string err;
+    parse_platform("linux/arm64", o.platform, err);
+    o.entrypoint = entry;
+    o.cmd = cmd;
+    if (!path.empty()) o.path_dirs = path;
+    AllowList none;
+    std::ostringstream out;
+    Reporter rep(out, none, 100);
+    MemorySource src(t);
+    audit_variant(src, o, rep);
+    std::string s = out.str();
+    std::string lines;
+    for (const auto& l : split(s, '\n')) {
+      if (contains(l, "[missing-entrypoint]")) lines += l + "\n";
+    }
+    return lines;
+  };
+  CHECK(run({"/usr/bin/app", "--x"}, {}).empty());
+  CHECK(run({"app"}, {}).empty());
+  CHECK(run({}, {"app2", "arg"}, {"/usr/local/bin"}).empty());  // a link through PATH
+  CHECK(run({"/bin/app"}, {}).empty());                         // /bin -> usr/bin
+  CHECK(run({""}, {"app"}).empty());                            // ENTRYPOINT [""]: CMD runs
+  CHECK_HAS(run({"ninja"}, {}), "error: ninja: the image's ENTRYPOINT runs \"ninja\", which no folder of PATH "
+                                "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin) holds in the linux/arm64 "
+                                "variant [missing-entrypoint]");
+  CHECK_HAS(run({}, {"/bin/sh", "-c", "echo hi"}), "error: /bin/sh: the image's CMD runs /bin/sh, which is missing");
+  CHECK_HAS(run({"/usr/bin/x86"}, {}), "error: /usr/bin/x86: the image's ENTRYPOINT runs it, but it is a 64-bit LSB "
+                                       "x86-64 executable; linux/arm64 runs 64-bit LSB AArch64 [missing-entrypoint]");
+  CHECK_HAS(run({"data"}, {}), "error: /usr/bin/data: the image's ENTRYPOINT runs it, but it is not executable");
+  CHECK_HAS(run({"/usr"}, {}), "but it is a directory");
+  CHECK(run({}, {}).empty());
+
+  std::string out, err;
+  TempDir d;
+  d.write("t.tar", t);
+  CHECK(run_cli({"audit", "--platform", "linux/arm64", "--entrypoint=", "--cmd", "ninja", "--allow",
+                 "missing-entrypoint:ninja", (d.path / "t.tar").string()},
+                out, err) == 1);  // the amd64 file is a foreign-elf error
+  CHECK_HAS(out, "accepted: ninja: the image's CMD runs \"ninja\"");
+}
+
+TEST(final_base_follows_stages) {
+  TempDir d;
+  auto base = [&](const std::string& df, const std::vector<std::string>& args = {}) {
+    d.write("Dockerfile", df);
+    std::vector<std::string> a = {"final-base", "--dockerfile", (d.path / "Dockerfile").string()};
+    for (const auto& x : args) {
+      a.push_back("--build-arg");
+      a.push_back(x);
+    }
+    std::string out, err;
+    int rc = run_cli(a, out, err);
+    CHECK(rc == 0);
+    return out;
+  };
+  CHECK(base("FROM scratch\nCOPY a /\n") == "scratch\n");
+  CHECK(base("FROM debian:12 AS build\nRUN make\nFROM build AS test\nFROM build\nCOPY x /\n") == "debian:12\n");
+  CHECK(base("ARG BASE=127.0.0.1:5000/multiarch/busybox:1\nFROM ${BASE} AS b\nFROM b\n") ==
+        "127.0.0.1:5000/multiarch/busybox:1\n");
+  CHECK(base("ARG BASE=debian\nARG TAG=12\nFROM $BASE:${TAG}\n", {"TAG=11", "TAG=13"}) == "debian:13\n");
+  CHECK(base("ARG BASE\nFROM $BASE\n") == "unknown\n");
+  CHECK(base("ARG BASE\nFROM $BASE\n", {"BASE=scratch"}) == "scratch\n");
+  CHECK(base("ARG S=build\nFROM alpine:3 AS build\nFROM ${S}\n") == "alpine:3\n");
+  CHECK(base("FROM --platform=$BUILDPLATFORM golang AS g\nFROM --platform=$TARGETPLATFORM g\n") == "golang\n");
+  CHECK(base("# nothing\n") == "unknown\n");
+  std::string out, err;
+  CHECK(run_cli({"final-base", "--dockerfile", "/nonexistent/Dockerfile"}, out, err) == 2);
+  CHECK_HAS(err, "cannot read the Dockerfile");
+  CHECK(run_cli({"final-base"}, out, err) == 2);
+  CHECK(run_cli({"final-base", "--dockerfile", "x", "--build-arg", "novalue"}, out, err) == 2);
 }
 
 TEST(globs_and_dockerignore) {
