@@ -53,7 +53,8 @@ class ContextCheck(TestCase):
         self.assertFailsWith(proc, f"error: {dockerfile}:2: COPY tool copies \"tool\", a 64-bit LSB "
                              "x86-64 executable, into every variant, but linux/arm64 cannot run it",
                              "[elf-for-every-platform]", "nothing was built or pushed",
-                             "# multiarch: allow <rule>")
+                             "# multiarch: allow <rule>",
+                             "COPY ${TARGETPLATFORM}/tool ... after ARG TARGETPLATFORM")
         self.assertNothingPushed(self.repo)
         self.assertFalse((project.build / "app.image.json").exists())
 

@@ -412,17 +412,44 @@ function(_multiarch_index_platforms json out)
   set(${out} "${result}" PARENT_SCOPE)
 endfunction()
 
-# The pushed variant of <platform> as recorded in <image_json>: sets
-# <index_out> to the index digest and <ref_out> to repository@<manifest
-# digest>, so that tests run and read exactly what was pushed.  Fails with
-# the target to build when the image has not been built.
-function(_multiarch_pushed_variant image_json repository platform name build_dir index_out ref_out)
+# <out>: what `multiarch-audit <query> --dockerfile <dockerfile> --build-arg
+# ...` prints (query final-base or from-images: the tool is the one reader
+# of Dockerfiles).  Fails the script, naming <what>, when the tool fails.
+function(_multiarch_dockerfile_query out tool query dockerfile what)
+  set(cmd "${tool}" ${query} --dockerfile "${dockerfile}")
+  math(EXPR last "${ARGC} - 1")
+  if(ARGC GREATER 5)
+    foreach(i RANGE 5 ${last})
+      _multiarch_append_args(cmd --build-arg "${ARGV${i}}")
+    endforeach()
+  endif()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE result ERROR_VARIABLE err RESULT_VARIABLE rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("${what}: cannot read ${dockerfile} with ${tool} ${query} (exit ${rc}): ${err}")
+  endif()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# <digest_out>: the index digest that <image_json> records; fails with the
+# target to build when the image has not been built.
+function(_multiarch_built_digest image_json name build_dir digest_out)
   if(NOT EXISTS "${image_json}")
     _multiarch_die("image ${name} has not been built yet (no ${image_json}). "
       "Build it first: cmake --build ${build_dir} --target ${name}")
   endif()
   file(READ "${image_json}" image)
-  string(JSON index_digest GET "${image}" digest)
+  string(JSON digest GET "${image}" digest)
+  set(${digest_out} "${digest}" PARENT_SCOPE)
+endfunction()
+
+# The pushed variant of <platform> as recorded in <image_json>: sets
+# <index_out> to the index digest and <ref_out> to repository@<manifest
+# digest>, so that tests run and read exactly what was pushed.  Fails with
+# the target to build when the image has not been built.
+function(_multiarch_pushed_variant image_json repository platform name build_dir index_out ref_out)
+  _multiarch_built_digest("${image_json}" "${name}" "${build_dir}" index_digest)
+  file(READ "${image_json}" image)
   string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
   if(err)
     _multiarch_die("${image_json} records no ${platform} variant of ${name}; "

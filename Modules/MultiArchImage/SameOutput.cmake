@@ -18,12 +18,7 @@ endif()
 include("${MULTIARCH_TEST_FILE}")
 set(name "${MULTIARCH_NAME}")
 file(REMOVE "${MULTIARCH_RESULT_FILE}")
-if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
-  _multiarch_die("${name}[same-output]: image ${name} has not been built (no ${MULTIARCH_IMAGE_JSON}); "
-    "build it first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name}.")
-endif()
-file(READ "${MULTIARCH_IMAGE_JSON}" image)
-string(JSON digest GET "${image}" digest)
+_multiarch_built_digest("${MULTIARCH_IMAGE_JSON}" "${name}" "${MULTIARCH_BUILD_DIR}" digest)
 
 # Each file: the index digest it was printed by, a newline, the output.
 set(reference "")

@@ -102,16 +102,9 @@ function(_multiarch_final_base image_file platform out)
       "\"${MULTIARCH_AUDIT_TOOL}\" does not exist; build it (target MultiArchImage::audit) or "
       "reinstall MultiArchImage.")
   endif()
-  set(cmd "${MULTIARCH_AUDIT_TOOL}" final-base --dockerfile "${MULTIARCH_DOCKERFILE}" --platform "${platform}")
-  foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
-    _multiarch_append_args(cmd --build-arg "${a}")
-  endforeach()
-  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE base ERROR_VARIABLE err RESULT_VARIABLE rc
-    OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(NOT rc EQUAL 0)
-    _multiarch_die("image ${MULTIARCH_NAME}, ${platform}: cannot read the final stage of "
-      "${MULTIARCH_DOCKERFILE} (exit ${rc}): ${err}")
-  endif()
+  # The variant's own ARGs (TARGETARCH, ...) are the tool's to fill from the platform.
+  _multiarch_dockerfile_query(base "${MULTIARCH_AUDIT_TOOL}" "final-base;--platform;${platform}"
+    "${MULTIARCH_DOCKERFILE}" "image ${MULTIARCH_NAME}, ${platform}" ${MULTIARCH_BUILD_ARGS})
   set(${out} "${base}" PARENT_SCOPE)
 endfunction()
 

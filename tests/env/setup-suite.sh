@@ -40,6 +40,18 @@ export DEBIAN_FRONTEND=noninteractive
 
 STEP=""
 trap 'rc=$?; if [ $rc -ne 0 ]; then echo "setup-suite: step \"$STEP\" failed (exit $rc); see the output above" >&2; fi' EXIT
+# The Dockerfile of every base: each platform's tree, the usual PATH, a shell.
+write_base_dockerfile() {
+  cat > "$1/Dockerfile" <<DF
+FROM scratch
+ARG TARGETARCH
+ARG TARGETVARIANT
+COPY \${TARGETARCH}\${TARGETVARIANT}/ /
+ENV PATH=$DOCKER_PATH
+CMD ["sh"]
+DF
+}
+
 step() { STEP=$1; echo "== setup-suite: $1"; }
 skip() { echo "   skip: $*"; }
 did()  { echo "   done: $*"; }
@@ -196,14 +208,7 @@ debian_rootfs() {  # <dir> merged|unmerged
       armhf) test -e "$r/lib/ld-linux-armhf.so.3" ;;
     esac || die "$layout $arch rootfs lacks its program interpreter"
   done
-  cat > "$dir/Dockerfile" <<DF
-FROM scratch
-ARG TARGETARCH
-ARG TARGETVARIANT
-COPY \${TARGETARCH}\${TARGETVARIANT}/ /
-ENV PATH=$DOCKER_PATH
-CMD ["sh"]
-DF
+  write_base_dockerfile "$dir"
 }
 
 prepare_busybox_list() {
@@ -227,14 +232,7 @@ else
       a=${a##*/}; [ -e "$ctx/$arch/bin/$a" ] || ln -s /bin/busybox "$ctx/$arch/bin/$a"
     done
   done
-  cat > "$ctx/Dockerfile" <<DF
-FROM scratch
-ARG TARGETARCH
-ARG TARGETVARIANT
-COPY \${TARGETARCH}\${TARGETVARIANT}/ /
-ENV PATH=$DOCKER_PATH
-CMD ["sh"]
-DF
+  write_base_dockerfile "$ctx"
   push_image "$ctx" "$REGISTRY/multiarch/busybox:2"
   did "pushed $REGISTRY/multiarch/busybox:2 for $PLATFORMS"
 fi

@@ -620,13 +620,19 @@ void Checker::check_copy(const Instruction& ins, size_t stage, Kind kind, const 
         if (cannot.empty() && compat.empty()) continue;
         reported_files_.insert(file);
         bool error = !cannot.empty();
+        // The file's path below a platform's folder: linux/amd64/usr/local/bin/ninja
+        // is usr/local/bin/ninja of every platform's build.
+        std::string per_platform = file;
+        for (const auto& p : o_.platforms) {
+          if (starts_with(file, p.str() + "/")) per_platform = file.substr(p.str().size() + 1);
+        }
         add(&ins, error ? Severity::error : Severity::warning, "elf-for-every-platform", ins.line, file,
             ins.keyword + " " + src + " copies \"" + file + "\", a " + describe(elf) +
                 ", into every variant, but " + platforms_text(error ? cannot : compat) +
                 (error ? " cannot run it" : " may not run it") + " (" + why +
-                "). Fix: copy a build per platform, e.g. " + ins.keyword + " ${TARGETPLATFORM}/" +
-                file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1) +
-                " ... after ARG TARGETPLATFORM");
+                "). Fix: build it for each platform into <platform>/" + per_platform +
+                " (ARTIFACTS does) and copy that platform's: " + ins.keyword + " ${TARGETPLATFORM}/" +
+                per_platform + " ... after ARG TARGETPLATFORM");
       }
       continue;
     }
@@ -954,9 +960,12 @@ Dockerfile read_dockerfile(const std::string& dockerfile) {
 }
 }  // namespace
 
-std::vector<std::pair<int, std::string>> from_images(
-    const std::string& dockerfile, const std::vector<std::pair<std::string, std::string>>& build_args,
-    const Platform& platform) {
+namespace {
+// Runs <query> on a Checker of the Dockerfile alone (no context), for one platform.
+template <class Query>
+auto query_dockerfile(const std::string& dockerfile,
+                      const std::vector<std::pair<std::string, std::string>>& build_args,
+                      const Platform& platform, Query query) {
   Dockerfile df = read_dockerfile(dockerfile);
   ContextOptions o;
   o.dockerfile = dockerfile;
@@ -964,20 +973,21 @@ std::vector<std::pair<int, std::string>> from_images(
   o.build_args = build_args;
   Context ctx(fs::path("."), IgnoreRules());
   std::vector<Finding> unused;
-  return Checker(o, ctx, df, unused).from_images();
+  Checker checker(o, ctx, df, unused);
+  return query(checker);
+}
+}  // namespace
+
+std::vector<std::pair<int, std::string>> from_images(
+    const std::string& dockerfile, const std::vector<std::pair<std::string, std::string>>& build_args,
+    const Platform& platform) {
+  return query_dockerfile(dockerfile, build_args, platform, [](Checker& c) { return c.from_images(); });
 }
 
 std::string final_base(const std::string& dockerfile,
                        const std::vector<std::pair<std::string, std::string>>& build_args,
                        const Platform& platform) {
-  Dockerfile df = read_dockerfile(dockerfile);
-  ContextOptions o;
-  o.dockerfile = dockerfile;
-  o.platforms = {platform};
-  o.build_args = build_args;
-  Context ctx(fs::path("."), IgnoreRules());
-  std::vector<Finding> unused;
-  return Checker(o, ctx, df, unused).final_base();
+  return query_dockerfile(dockerfile, build_args, platform, [](Checker& c) { return c.final_base(); });
 }
 
 ContextStats check_context(const ContextOptions& o, Reporter& report) {

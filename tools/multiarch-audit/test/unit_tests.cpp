@@ -1328,6 +1328,17 @@ TEST(context_check_reports_with_file_and_line) {
   CHECK(r.errors == 0);
 }
 
+TEST(context_check_fix_names_the_path_below_the_platform_folder) {
+  // Seen on ninja: one platform's build copied for every platform.
+  TempDir d;
+  d.write("linux/amd64/usr/local/bin/ninja", amd64_elf());
+  d.write("Dockerfile", "FROM scratch\nCOPY linux/amd64/usr/local/bin/ninja /usr/local/bin/\n");
+  ContextRun r = run_context(d, {"linux/amd64", "linux/arm64"}, "");
+  CHECK_HAS(r.out, "Fix: build it for each platform into <platform>/usr/local/bin/ninja (ARTIFACTS does) and "
+                   "copy that platform's: COPY ${TARGETPLATFORM}/usr/local/bin/ninja ... after ARG TARGETPLATFORM");
+  CHECK(r.errors == 1);
+}
+
 TEST(context_check_passes_a_portable_context) {
   TempDir d;
   d.write("linux/amd64/usr/local/bin/hello", amd64_elf());
