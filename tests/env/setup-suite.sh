@@ -6,6 +6,7 @@
 # pulled) and pushed to the local registry for linux/amd64, linux/arm64 and
 # linux/arm/v7:
 #
+#   <registry>/multiarch/busybox:1        busybox-static, PATH /usr/sbin:/usr/bin:/sbin:/bin
 #   <registry>/multiarch/busybox:2        busybox:1 with the usual Docker PATH
 #   <registry>/multiarch/debian:12        glibc base with a merged /usr (bin ->
 #                                          usr/bin, lib -> usr/lib, ...) like Debian 12
@@ -217,6 +218,32 @@ prepare_busybox_list() {
   cp "$x/bin/busybox" "$WORK/busybox-list"  # runs on the host: lists the applets
 }
 
+step "base image $REGISTRY/multiarch/busybox:1"
+# busybox installed by a RUN step (under QEMU for the foreign platforms),
+# with the short PATH of many small images: most tests build on it.
+if in_registry multiarch/busybox 1; then
+  skip "$REGISTRY/multiarch/busybox:1 in the registry"
+else
+  download_debs
+  ctx=$WORK/busybox-1; rm -rf "$ctx"; mkdir -p "$ctx"
+  for entry in "${ARCHES[@]}"; do
+    deb=${entry%%:*}; arch=${entry#*:}; arch=${arch%%:*}
+    x=$WORK/x-bb1-$deb; rm -rf "$x"; dpkg-deb -x "$(deb_of busybox-static "$deb")" "$x"
+    mkdir -p "$ctx/$arch"; cp "$x/bin/busybox" "$ctx/$arch/busybox"
+  done
+  cat > "$ctx/Dockerfile" <<'DF'
+FROM scratch
+ARG TARGETARCH
+ARG TARGETVARIANT
+COPY ${TARGETARCH}${TARGETVARIANT}/busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["sh"]
+DF
+  push_image "$ctx" "$REGISTRY/multiarch/busybox:1"
+  did "pushed $REGISTRY/multiarch/busybox:1 for $PLATFORMS"
+fi
+
 step "base image $REGISTRY/multiarch/busybox:2"
 if in_registry multiarch/busybox 2; then
   skip "$REGISTRY/multiarch/busybox:2 in the registry"
@@ -258,4 +285,4 @@ else
 fi
 
 STEP=""
-echo "== setup-suite: ready (zlib1g-dev for arm64/armhf, sysroots in $SYSROOTS; multiarch/busybox:2, multiarch/debian:12, multiarch/debian:12-unmerged in $REGISTRY)"
+echo "== setup-suite: ready (zlib1g-dev for arm64/armhf, sysroots in $SYSROOTS; multiarch/busybox:1 and :2, multiarch/debian:12 and :12-unmerged in $REGISTRY)"

@@ -2,8 +2,9 @@
 # Prepares this machine for MultiArchImage's main job and test suite:
 # packages, QEMU handlers, buildx, buildkitd, a local registry, a BuildKit
 # image, an OCI runtime wrapper where privileged containers fail, a
-# docker-container builder that works offline, a native buildkitd with a
-# remote builder of its own, and a multi-platform base image.
+# docker-container builder that works offline, and a native buildkitd with
+# a remote builder of its own.  The suite's base images and cross -dev
+# packages come from tests/env/setup-suite.sh (the main job needs none).
 #
 # Idempotent: every step first checks whether its result is already there
 # (at the pinned version) and says "skip" if so.  A step that fails stops
@@ -25,7 +26,6 @@ REGISTRY=${MULTIARCH_REGISTRY:-127.0.0.1:5000}
 BUILDER=${MULTIARCH_BUILDER:-multiarch}
 NATIVE_BUILDER=${MULTIARCH_NATIVE_BUILDER:-$BUILDER-native}
 BUILDKIT_IMAGE=multiarch/buildkit:${BUILDKIT_VERSION}
-BASE_IMAGE=${REGISTRY}/multiarch/busybox:1
 # buildx goes to the user's plugin folder (inside DOCKER_CONFIG), so a test
 # can run the docker CLI without it by pointing DOCKER_CONFIG elsewhere.
 PLUGIN_DIR=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins
@@ -350,44 +350,5 @@ else
   did "created builder $BUILDER ($driver${opts:+, ${opts[*]}})"
 fi
 
-# --- multi-platform base image --------------------------------------------------------------
-step "base image $BASE_IMAGE"
-if curl -fs -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' \
-     "http://$REGISTRY/v2/multiarch/busybox/manifests/1"; then
-  skip "$BASE_IMAGE in the registry"
-else
-  ctx="$STATE_DIR/busybox-image"
-  rm -rf "$ctx"; mkdir -p "$ctx/debs"
-  added=0
-  for a in arm64 armhf; do
-    # grep without -q: under pipefail an early exit of grep -q could fail the pipe (SIGPIPE).
-    dpkg --print-foreign-architectures | grep -x "$a" >/dev/null || { dpkg --add-architecture "$a"; added=1; }
-  done
-  # A mirror mid-sync can fail one list (e.g. security's armhf); the
-  # download below says so if what it needs is really missing.
-  [ $added = 0 ] || apt-get update -qq || echo "   warning: apt-get update reported errors; trying anyway"
-  (cd "$ctx/debs" && apt-get download -qq busybox-static:amd64 busybox-static:arm64 busybox-static:armhf) \
-    || die "apt-get download busybox-static for amd64, arm64, armhf failed"
-  for pair in amd64:amd64 arm64:arm64 armhf:armv7; do
-    deb=${pair%%:*}; dst=${pair##*:}
-    mkdir -p "$ctx/x" "$ctx/$dst"
-    dpkg-deb -x "$ctx"/debs/busybox-static_*_"$deb".deb "$ctx/x/$deb"
-    cp "$ctx/x/$deb/bin/busybox" "$ctx/$dst/busybox"
-  done
-  cat > "$ctx/Dockerfile" <<'DF'
-FROM scratch
-ARG TARGETARCH
-ARG TARGETVARIANT
-COPY ${TARGETARCH}${TARGETVARIANT}/busybox /bin/busybox
-RUN ["/bin/busybox", "--install", "-s", "/bin"]
-ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin
-CMD ["sh"]
-DF
-  docker buildx build --builder "$BUILDER" --progress plain \
-    --platform linux/amd64,linux/arm64,linux/arm/v7 --provenance=false \
-    -t "$BASE_IMAGE" --push "$ctx" || die "building $BASE_IMAGE failed"
-  did "pushed $BASE_IMAGE for linux/amd64, linux/arm64, linux/arm/v7"
-fi
-
 STEP=""
-echo "== setup: ready (registry http://$REGISTRY, builder $BUILDER, base image $BASE_IMAGE)"
+echo "== setup: ready (registry http://$REGISTRY, builder $BUILDER)"
