@@ -48,6 +48,8 @@ Docker, Buildx, the builder and the registry when the targets build.
       [BUILDER <name>]
       [PORTABILITY_CHECK ERROR|WARN|OFF]
       [PORTABILITY_ALLOW <rule>[:<glob>]...]
+      [SIGN_KEY <key file or KMS URI>] [VERIFY_KEY <public key file or KMS URI>]
+      [SIGN_RECURSIVE ON|OFF]
       [ARTIFACTS <target>...]
       [INSTALL [COMPONENTS <component>...] [PREFIX <dir>]]
         [DESTINATION <dir>]
@@ -176,6 +178,54 @@ Docker, Buildx, the builder and the registry when the targets build.
     for a cross toolchain's libraries.  Accepted findings are still printed,
     as ``accepted:``.
 
+  ``SIGN_KEY``
+    Sign what was tested: ``<name>-promote``, after every test passed and
+    before any ``PROMOTE_TAGS`` moves, signs the index digest recorded in
+    ``<name>.image.json`` with ``cosign sign --key <SIGN_KEY>
+    <repository>@<digest>``; if signing fails, no tag moves, and afterwards
+    each ``PROMOTE_TAGS`` tag is checked to resolve to the signed digest.
+    A key file (``cosign generate-key-pair``; a relative path is taken from
+    ``CMAKE_CURRENT_SOURCE_DIR``, and is needed when promoting, not when
+    configuring) or a KMS URI (``awskms://...``, ``gcpkms://...``,
+    ``azurekms://...``, ``hashivault://...``, ``k8s://...``), never key
+    text.  The key's password comes only from the environment of ``cmake
+    --build``: ``COSIGN_PASSWORD`` (empty for a key without one), never
+    from CMake, so it lands in no cache, build file or log.  With a key file
+    and no ``COSIGN_PASSWORD``, promotion fails at once, saying so (cosign
+    would otherwise ask on a terminal).  Requires ``PROMOTE_TAGS``.
+
+    Transparency log: cosign's defaults apply, so online signing publishes
+    an entry for the digest to the public Rekor log (and verification
+    checks it there).  ``-DMULTIARCH_SIGN_OFFLINE=ON`` signs and verifies
+    with no transparency log and no network (cosign v3: an empty signing
+    configuration, ``cosign signing-config create``; v2:
+    ``--tlog-upload=false``; verification ``--insecure-ignore-tlog=true``).
+    Registries follow the package's plain-HTTP rules: loopback registries
+    and those of ``MULTIARCH_PLAIN_HTTP_REGISTRIES`` get
+    ``--allow-http-registry``, and the latter no credentials (cosign runs
+    with an empty Docker configuration there).  Other registries use the
+    credentials of ``docker login``.
+
+    cosign v3 stores a Sigstore bundle (OCI 1.1 referrer, or on a registry
+    without the referrers API the tag ``sha256-<hex>``); v2 stores the
+    signature under the tag ``sha256-<hex>.sig``.  cosign v3 verifies both;
+    v2 cannot verify v3 bundles, so consumers need cosign v3 for images
+    signed with v3.
+
+  ``VERIFY_KEY``
+    The public key (file or KMS URI) that checks the signature: adds the
+    CTest test ``<name>[signature]``, label ``signature`` (not
+    ``multiarch``: those tests run before promotion, when nothing is signed
+    yet), which runs ``cosign verify --key <VERIFY_KEY>`` against the index
+    digest in ``<name>.image.json`` and fails for a digest that promotion
+    did not sign (e.g. one built since) and for another key.  Promotion
+    does not require it; run ``ctest -L signature`` after promoting.
+
+  ``SIGN_RECURSIVE``
+    ``ON``: ``cosign sign --recursive``, which also signs every platform's
+    manifest of the index, and ``<name>[signature]`` verifies each of them
+    too.  Default ``OFF``: the index alone.
+
   ``ARTIFACTS``
     Targets of this project (executables; with ``RUNTIME_LIBRARIES COLLECT``
     also shared or module libraries) built once for every platform of
@@ -274,10 +324,11 @@ Docker, Buildx, the builder and the registry when the targets build.
       ``ARTIFACTS`` and the project's shared libraries they link get a
       RUNPATH relative to ``$ORIGIN`` in place of the build tree's folders
       (nothing of the build tree remains in a staged file).
-      ``file(GET_RUNTIME_DEPENDENCIES)``, with the platform's ``objdump``,
-      resolves the libraries every artifact needs in the sub-build and the
-      platform's sysroot (the compiler's link folders, e.g.
-      ``/usr/aarch64-linux-gnu/lib``).  Executables go to ``DESTINATION``,
+      ``multiarch-audit resolve`` (the tool of the `portability checks`_;
+      no binutils needed) finds the libraries every artifact loads in the
+      sub-build and the platform's sysroot (the compiler's link folders,
+      e.g. ``/usr/aarch64-linux-gnu/lib``), passing over another CPU's
+      library of the same name as the loader does.  Executables go to ``DESTINATION``,
       shared libraries (the project's and the others, e.g. ``libstdc++``,
       ``libz``) to the library folder beside it: ``lib`` next to a
       ``.../bin`` (``usr/local/bin`` -> ``usr/local/lib``), else
@@ -659,6 +710,14 @@ Cache variables
   A listed registry is used without credentials (they would travel in
   clear text): the push goes with ``registry.insecure=true`` and the index
   is read and tagged through the registry's HTTP API.
+``MULTIARCH_COSIGN_EXECUTABLE``
+  ``cosign``, for ``SIGN_KEY`` and ``VERIFY_KEY``.  Looked up on ``PATH``;
+  needed at promotion and test time only, v2 or v3 (the test setup builds
+  v3.1.3).  Missing, promotion and the signature test fail naming the fix.
+``MULTIARCH_SIGN_OFFLINE``
+  ``OFF`` (default): cosign's defaults, which publish every signature to
+  the public Rekor transparency log and verify against it.  ``ON``: sign
+  and verify with no transparency log and no network (see ``SIGN_KEY``).
 ``MULTIARCH_TOOLCHAIN_DIR``
   Not a cache variable: the folder of the toolchain files shipped for
   Debian's cross compilers, ``linux-amd64.cmake``, ``linux-arm64.cmake``,
@@ -685,13 +744,22 @@ endif()
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Artifacts.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Portability.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Metadata.cmake")
 
 find_program(MULTIARCH_DOCKER_EXECUTABLE docker
   DOC "Docker CLI used by MultiArchImage at build and test time")
+find_program(MULTIARCH_GIT_EXECUTABLE git
+  DOC "git, read at build time for the revision, remote, branch and commit time of images")
+set(MULTIARCH_VERSION "" CACHE STRING
+  "Version of images that give no VERSION (empty: PROJECT_VERSION), e.g. 1.4.0-rc.1")
 set(MULTIARCH_BUILDER "" CACHE STRING
   "Buildx builder for images that name none (empty: buildx's current builder)")
 set(MULTIARCH_PLAIN_HTTP_REGISTRIES "" CACHE STRING
   "Registries (host:port) other than loopback that may be used over plain HTTP, without credentials")
+find_program(MULTIARCH_COSIGN_EXECUTABLE cosign
+  DOC "cosign, which signs images at promotion (SIGN_KEY) and verifies them (VERIFY_KEY)")
+option(MULTIARCH_SIGN_OFFLINE
+  "Sign and verify with no transparency log and no network (cosign's defaults publish to the public Rekor log)" OFF)
 option(MULTIARCH_SKIP_UNRUNNABLE
   "Report smoke tests of platforms this host cannot run as skipped instead of failed" OFF)
 
@@ -777,8 +845,8 @@ function(add_multiarch_image name)
     return()  # a per-platform sub-build of ARTIFACTS (Artifacts.cmake) declares no image
   endif()
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
-    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER;DESTINATION;RUNTIME_LIBRARIES;PORTABILITY_CHECK"
-    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;SECRETS;DEPENDS;ARTIFACTS;INSTALL;TOOLCHAINS;PORTABILITY_ALLOW")
+    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER;DESTINATION;RUNTIME_LIBRARIES;PORTABILITY_CHECK;SIGN_KEY;VERIFY_KEY;SIGN_RECURSIVE;VERSION;LICENSES;METADATA"
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;ANNOTATIONS;SECRETS;DEPENDS;ARTIFACTS;INSTALL;TOOLCHAINS;PORTABILITY_ALLOW")
   _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
   if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
     _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
@@ -818,17 +886,54 @@ function(add_multiarch_image name)
     list(APPEND platforms "${norm}")
   endforeach()
 
+  # The version: VERSION, else -DMULTIARCH_VERSION, else PROJECT_VERSION
+  # (which has no pre-release part).  Metadata.cmake resolves @VERSION@ ...
+  if(NOT DEFINED arg_VERSION OR arg_VERSION STREQUAL "")
+    set(arg_VERSION "${MULTIARCH_VERSION}")
+  endif()
+  if(arg_VERSION STREQUAL "")
+    set(arg_VERSION "${PROJECT_VERSION}")
+  endif()
+  if(NOT arg_VERSION STREQUAL "")
+    _multiarch_parse_version("${arg_VERSION}" version)
+    if(NOT version_VALID)
+      _multiarch_fail("${name}" "version \"${arg_VERSION}\" is not MAJOR[.MINOR[.PATCH]][-prerelease]"
+        "[+build], e.g. 1.4.0 or 1.4.0-rc.1 (from VERSION, MULTIARCH_VERSION or PROJECT_VERSION).")
+    endif()
+  endif()
   if(NOT arg_TAGS)
-    if("${PROJECT_VERSION}" STREQUAL "")
+    if(arg_VERSION STREQUAL "")
       _multiarch_fail("${name}" "no TAGS given and the project has no VERSION; "
         "add TAGS <tag>... or project(... VERSION x.y.z).")
     endif()
-    set(arg_TAGS "${PROJECT_VERSION}")
+    set(arg_TAGS "${arg_VERSION}")
   endif()
+  if(NOT DEFINED arg_METADATA)
+    set(arg_METADATA ON)
+  endif()
+  if(NOT arg_METADATA MATCHES "^(ON|OFF)$")
+    _multiarch_fail("${name}" "METADATA \"${arg_METADATA}\" is not ON or OFF.")
+  endif()
+  if(DEFINED arg_LICENSES AND NOT arg_LICENSES MATCHES "^[A-Za-z0-9.+:() -]+$")
+    _multiarch_fail("${name}" "LICENSES \"${arg_LICENSES}\" is not an SPDX expression, e.g. "
+      "LICENSES \"MIT OR Apache-2.0\".")
+  endif()
+  foreach(a IN LISTS arg_ANNOTATIONS)
+    _multiarch_annotation_parts("${a}" annotation)
+    if(annotation_TYPE STREQUAL "")
+      _multiarch_fail("${name}" "ANNOTATIONS value \"${a}\" is not [index:|manifest:|"
+        "manifest[<platform>]:]key=value, e.g. index:org.opencontainers.image.vendor=Example.")
+    endif()
+    if(annotation_TYPE MATCHES "^manifest\\[(.*)\\]$" AND NOT CMAKE_MATCH_1 IN_LIST platforms)
+      string(JOIN " " platform_text ${platforms})
+      _multiarch_fail("${name}" "ANNOTATIONS value \"${a}\" names platform \"${CMAKE_MATCH_1}\", "
+        "which is not one of PLATFORMS (${platform_text}).")
+    endif()
+  endforeach()
   foreach(keyword TAGS PROMOTE_TAGS)
     set(seen "")
     foreach(t IN LISTS arg_${keyword})
-      _multiarch_validate_tag("${t}" error)
+      _multiarch_validate_tag_template("${t}" error)
       if(error)
         _multiarch_fail("${name}" "${keyword}: ${error}")
       endif()
@@ -928,6 +1033,16 @@ function(add_multiarch_image name)
   if(registry_host IN_LIST MULTIARCH_PLAIN_HTTP_REGISTRIES)
     set(plain_http TRUE)
   endif()
+  set(git "${MULTIARCH_GIT_EXECUTABLE}")
+  if(NOT git)
+    set(git "")
+  endif()
+  set(dry_run OFF)
+  if(MULTIARCH_DRY_RUN)
+    set(dry_run ON)
+  endif()
+  set(bake_file "${CMAKE_CURRENT_BINARY_DIR}/${name}.bake.json")
+  string(REGEX REPLACE "[^A-Za-z0-9_-]" "_" bake_target "${name}")
   _multiarch_script(content [==[
 # Generated by add_multiarch_image(@name@); read by the helper scripts.
 set(MULTIARCH_NAME [=====[@name@]=====])
@@ -939,6 +1054,18 @@ set(MULTIARCH_DOCKERFILE [=====[@arg_DOCKERFILE@]=====])
 set(MULTIARCH_CONTEXT [=====[@arg_CONTEXT@]=====])
 set(MULTIARCH_BUILD_ARGS [=====[@arg_BUILD_ARGS@]=====])
 set(MULTIARCH_LABELS [=====[@arg_LABELS@]=====])
+set(MULTIARCH_ANNOTATIONS [=====[@arg_ANNOTATIONS@]=====])
+set(MULTIARCH_METADATA [=====[@arg_METADATA@]=====])
+set(MULTIARCH_IMAGE_VERSION [=====[@arg_VERSION@]=====])
+set(MULTIARCH_LICENSES [=====[@arg_LICENSES@]=====])
+set(MULTIARCH_PROJECT_NAME [=====[@PROJECT_NAME@]=====])
+set(MULTIARCH_PROJECT_DESCRIPTION [=====[@PROJECT_DESCRIPTION@]=====])
+set(MULTIARCH_PROJECT_HOMEPAGE_URL [=====[@PROJECT_HOMEPAGE_URL@]=====])
+set(MULTIARCH_SOURCE_DIR [=====[@CMAKE_CURRENT_SOURCE_DIR@]=====])
+set(MULTIARCH_GIT [=====[@git@]=====])
+set(MULTIARCH_IMAGE_DRY_RUN [=====[@dry_run@]=====])
+set(MULTIARCH_BAKE_FILE [=====[@bake_file@]=====])
+set(MULTIARCH_BAKE_TARGET [=====[@bake_target@]=====])
 set(MULTIARCH_SECRETS [=====[@secrets@]=====])
 set(MULTIARCH_BUILDER [=====[@arg_BUILDER@]=====])
 set(MULTIARCH_IMAGE_JSON [=====[@image_json@]=====])
@@ -1000,10 +1127,14 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
   # Promotion reads the list of required test results when the build system
   # is generated, so smoke tests declared after the image count too.
   set(promote_file "${state_dir}/promote.cmake")
+  # Signing settings go to promote.cmake, not image.cmake: a new key must
+  # not push the image again (a new digest would need testing again).
+  _multiarch_signing_declare("${name}" "${arg_SIGN_KEY}" "${arg_VERIFY_KEY}" "${arg_SIGN_RECURSIVE}"
+    "${arg_PROMOTE_TAGS}" "${image_file}" "${state_dir}" signing_lines)
   file(GENERATE OUTPUT "${promote_file}" CONTENT
 "include([==[${image_file}]==])
 set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]==])
-")
+${signing_lines}")
   string(JOIN " " promote_text ${arg_PROMOTE_TAGS})
   add_custom_target(${name}-promote
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_PROMOTE_FILE=${promote_file}"
@@ -1013,6 +1144,65 @@ set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_
     USES_TERMINAL VERBATIM)
   _multiarch_ensure_aggregate(image-promote "Promoting every multi-platform image whose tests passed")
   add_dependencies(image-promote ${name}-promote)
+endfunction()
+
+# Checks SIGN_KEY, VERIFY_KEY and SIGN_RECURSIVE of image <name>; sets
+# <lines_out> to the set() lines promotion reads, and, with VERIFY_KEY, adds
+# the test <name>[signature] (label signature: it runs after promotion, so
+# not with the multiarch tests, and promotion does not require it).  Keys
+# are files or KMS URIs, never key text, and no password passes through
+# CMake: cosign reads COSIGN_PASSWORD from the environment.
+function(_multiarch_signing_declare name sign_key verify_key recursive promote_tags image_file
+    state_dir lines_out)
+  foreach(keyword SIGN_KEY VERIFY_KEY)
+    string(TOLOWER "${keyword}" var)
+    set(key "${${var}}")
+    if(key STREQUAL "")
+      continue()
+    endif()
+    if(key MATCHES "-----BEGIN|\n")
+      _multiarch_fail("${name}" "${keyword} holds key text; give the path of the key file (e.g. "
+        "${keyword} ci/cosign.pub) or a KMS URI. Keys in CMake would land in the cache and in "
+        "generated files.")
+    endif()
+    if(key MATCHES "\\$<")
+      _multiarch_fail("${name}" "${keyword} \"${key}\" holds a generator expression; give a plain path.")
+    endif()
+    if(NOT key MATCHES "^[a-z0-9]+://|^pkcs11:")  # else a KMS URI, passed to cosign as it is
+      cmake_path(ABSOLUTE_PATH key BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    endif()
+    set(${var} "${key}")
+  endforeach()
+  if(NOT sign_key STREQUAL "" AND NOT promote_tags)
+    _multiarch_fail("${name}" "SIGN_KEY signs the tested digest when <name>-promote moves the "
+      "PROMOTE_TAGS, and there are none; add PROMOTE_TAGS <tag>... or remove SIGN_KEY.")
+  endif()
+  if(recursive STREQUAL "")
+    set(recursive OFF)
+  elseif(NOT recursive MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0)$")
+    _multiarch_fail("${name}" "SIGN_RECURSIVE \"${recursive}\" is not ON or OFF.")
+  elseif(recursive)
+    set(recursive ON)
+  else()
+    set(recursive OFF)
+  endif()
+  set(cosign "${MULTIARCH_COSIGN_EXECUTABLE}")
+  set(lines "")
+  _multiarch_set_lines(lines MULTIARCH_SIGN_KEY "${sign_key}" MULTIARCH_SIGN_RECURSIVE "${recursive}"
+    MULTIARCH_COSIGN "${cosign}" MULTIARCH_SIGN_OFFLINE "${MULTIARCH_SIGN_OFFLINE}")
+  if(NOT verify_key STREQUAL "")
+    set(verify_file "${state_dir}/signature.cmake")
+    set(content "# Generated by add_multiarch_image(${name} ... VERIFY_KEY); read by Verify.cmake.\n")
+    _multiarch_set_lines(content MULTIARCH_IMAGE_FILE "${image_file}")
+    string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n${lines}")
+    _multiarch_set_lines(content MULTIARCH_VERIFY_KEY "${verify_key}")
+    _multiarch_write_if_changed("${verify_file}" "${content}")
+    add_test(NAME "${name}[signature]"
+      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_VERIFY_FILE=${verify_file}"
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/Verify.cmake")
+    set_tests_properties("${name}[signature]" PROPERTIES LABELS "signature" TIMEOUT 300)
+  endif()
+  set(${lines_out} "${lines}" PARENT_SCOPE)
 endfunction()
 
 function(_multiarch_check_depends name depends)

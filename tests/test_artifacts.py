@@ -237,8 +237,8 @@ class Artifacts(TestCase):
         repo = unique_repo("artifacts-wrong")
         project.configure(f"-DREPO={repo}", check=True)
         proc = project.build_target("image")
-        self.assertFailsWith(proc, "linux/arm64", "is an ELF for machine 62", "not AArch64",
-                             "TOOLCHAINS linux/arm64=<file>")
+        self.assertFailsWith(proc, "linux/arm64", "is a 64-bit LSB x86-64 executable",
+                             "linux/arm64 runs 64-bit LSB AArch64", "TOOLCHAINS linux/arm64=<file>")
         self.assertNothingPushed(repo)
 
 

@@ -592,7 +592,6 @@ function(_multiarch_artifacts_write_manifest targets)
   endforeach()
   _multiarch_set_lines(content
     MULTIARCH_BUILD_PLATFORM "${MULTIARCH_SUBBUILD_PLATFORM}"
-    MULTIARCH_OBJDUMP "${CMAKE_OBJDUMP}"
     MULTIARCH_LIBRARY_DIRS "${dirs}"
     MULTIARCH_ARTIFACTS_BUILD_DIR "${CMAKE_BINARY_DIR}"
     MULTIARCH_PROJECT_LIBRARY_DIRS "${project_dirs}")

@@ -6,7 +6,9 @@
 #         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P BuildImage.cmake
 #
 # No tag is set before the registry has been read back and found to hold
-# exactly the declared platforms.
+# exactly the declared platforms.  With -DMULTIARCH_DRY_RUN=ON (or the cache
+# variable when CMake ran) it prints the build and tag commands instead of
+# running them, after the read-only checks.
 
 cmake_minimum_required(VERSION 3.20)
 include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
@@ -20,6 +22,7 @@ if(NOT MULTIARCH_AUDIT_TOOL OR NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Context.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
 
 set(docker "${MULTIARCH_DOCKER}")
 set(name "${MULTIARCH_NAME}")
@@ -29,6 +32,55 @@ set(repo "${MULTIARCH_REPOSITORY}")
 # the end, so a failed run leaves none and the next build retries.
 set(stamp "${MULTIARCH_STATE_DIR}/pushed.stamp")
 file(REMOVE "${stamp}")
+set(dry_run FALSE)
+if(MULTIARCH_DRY_RUN OR MULTIARCH_IMAGE_DRY_RUN)
+  set(dry_run TRUE)
+endif()
+
+# 0. Release metadata (Metadata.cmake): git, the version, the epoch, the
+# tags resolved and checked, before any Docker command.
+set(need_remote FALSE)
+if(MULTIARCH_METADATA)
+  set(need_remote TRUE)
+endif()
+set(git_flags TIME)
+if(need_remote)
+  list(APPEND git_flags REMOTE)
+endif()
+_multiarch_git_facts("${MULTIARCH_GIT}" "${MULTIARCH_SOURCE_DIR}" git ${git_flags})
+set(epoch_source "${git_TIME}")
+_multiarch_epoch("${epoch_source}" epoch)
+set(version "${MULTIARCH_IMAGE_VERSION}")
+foreach(keyword TAGS PROMOTE_TAGS)
+  _multiarch_resolve_tags(resolved KEYWORD ${keyword} TAGS ${MULTIARCH_${keyword}}
+    VERSION "${version}" GIT_SHA "${git_REVISION}" GIT_BRANCH "${git_BRANCH}" IN_GIT "${git_IN_GIT}")
+  if(resolved_ERROR)
+    _multiarch_die("image ${name}: ${resolved_ERROR}")
+  endif()
+  set(${keyword} "${resolved}")
+  set(${keyword}_ALIASES "${resolved_ALIASES}")
+endforeach()
+foreach(t IN LISTS PROMOTE_TAGS)
+  if(t IN_LIST TAGS)
+    _multiarch_die("image ${name}: tag \"${t}\" results from both TAGS and PROMOTE_TAGS; a promote "
+      "tag must only move after the tests passed, so let TAGS name another one (e.g. @VERSION@-rc, "
+      "sha-@GIT_SHA@). Nothing was pushed.")
+  endif()
+endforeach()
+set(metadata_defaults "")
+if(MULTIARCH_METADATA)
+  set(oci "org.opencontainers.image")
+  foreach(pair "title|${MULTIARCH_PROJECT_NAME}" "description|${MULTIARCH_PROJECT_DESCRIPTION}"
+      "url|${MULTIARCH_PROJECT_HOMEPAGE_URL}" "source|${git_SOURCE}" "version|${version}"
+      "revision|${git_REVISION}" "created|${epoch_CREATED}" "licenses|${MULTIARCH_LICENSES}")
+    string(REGEX MATCH "^([a-z]+)\\|(.*)$" _ "${pair}")
+    if(NOT CMAKE_MATCH_2 STREQUAL "")
+      _multiarch_append_args(metadata_defaults "${oci}.${CMAKE_MATCH_1}=${CMAKE_MATCH_2}")
+    endif()
+  endforeach()
+endif()
+_multiarch_merge_metadata(labels annotations "${metadata_defaults}" "${MULTIARCH_LABELS}"
+  "${MULTIARCH_ANNOTATIONS}")
 
 # 1. Preconditions, before a byte is sent.
 _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
@@ -37,7 +89,7 @@ _multiarch_require_buildx("${docker}")
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
-    -DMULTIARCH_BOOTSTRAP=OFF -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
+    -DMULTIARCH_BOOTSTRAP=OFF "-DMULTIARCH_DRY_RUN=${dry_run}" -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     _multiarch_die("image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared; see above. "
       "Nothing was pushed.")
@@ -85,7 +137,7 @@ if(MULTIARCH_PLAIN_HTTP)
       "http://${registry_host}/v2/: ${reach_why}. Fix: start it or correct REPOSITORY. Nothing was pushed.")
   endif()
 else()
-  list(GET MULTIARCH_TAGS 0 first_tag)
+  list(GET TAGS 0 first_tag)
   _multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
     "${repo}:${first_tag}")
   string(STRIP "${reach_err}" reach_err)
@@ -111,22 +163,60 @@ set(insecure "")
 if(MULTIARCH_PLAIN_HTTP)
   set(insecure ",registry.insecure=true")
 endif()
+set(output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true${insecure}")
+# Provenance as Buildx adds it by default, but named, so that the Bake file
+# states the same build whatever Buildx's defaults become.
+set(attest "type=provenance,mode=min")
+# BuildKit takes SOURCE_DATE_EPOCH for the config's "created" and history;
+# an index even for one platform (the read-back and index annotations need
+# one).  A BUILD_ARGS value of the user's comes after and wins.
+set(build_args "SOURCE_DATE_EPOCH=${epoch}")
+list(LENGTH MULTIARCH_PLATFORMS platform_count)
+if(platform_count EQUAL 1)
+  list(APPEND build_args "BUILDKIT_MULTI_PLATFORM=1")
+endif()
+foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+  string(REGEX REPLACE "=.*" "" key "${a}")
+  list(FILTER build_args EXCLUDE REGEX "^${key}=")
+  _multiarch_append_args(build_args "${a}")
+endforeach()
 set(cmd "${docker}" buildx build
   --builder "${builder}"
   --platform "${platform_list}"
   --file "${MULTIARCH_DOCKERFILE}"
-  --output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true${insecure}"
+  --output "${output}"
+  --attest "${attest}"
   --metadata-file "${metadata}")
-foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+foreach(a IN LISTS build_args)
   _multiarch_append_args(cmd --build-arg "${a}")
 endforeach()
-foreach(a IN LISTS MULTIARCH_LABELS)
+foreach(a IN LISTS labels)
   _multiarch_append_args(cmd --label "${a}")
+endforeach()
+foreach(a IN LISTS annotations)
+  _multiarch_append_args(cmd --annotation "${a}")
 endforeach()
 foreach(a IN LISTS MULTIARCH_SECRETS)
   _multiarch_append_args(cmd --secret "${a}")
 endforeach()
 list(APPEND cmd "${MULTIARCH_CONTEXT}")
+_multiarch_write_bake_file(FILE "${MULTIARCH_BAKE_FILE}" TARGET "${MULTIARCH_BAKE_TARGET}"
+  CONTEXT "${MULTIARCH_CONTEXT}" DOCKERFILE "${MULTIARCH_DOCKERFILE}" PLATFORMS ${MULTIARCH_PLATFORMS}
+  ARGS ${build_args} LABELS ${labels} ANNOTATIONS ${annotations} SECRETS ${MULTIARCH_SECRETS}
+  ATTEST "${attest}" OUTPUT "${output}")
+if(dry_run)
+  _multiarch_json_command(json ${cmd})
+  message(STATUS "multiarch: would run: ${json}")
+  set(tag_cmd "${docker}" buildx imagetools create --builder "${builder}")
+  foreach(t IN LISTS TAGS)
+    list(APPEND tag_cmd --tag "${repo}:${t}")
+  endforeach()
+  _multiarch_json_command(json ${tag_cmd} "${repo}@sha256:<index digest of the build>")
+  message(STATUS "multiarch: would run: ${json}")
+  message(STATUS "multiarch: dry run of image ${name}: nothing was built, pushed or tagged; "
+    "the Bake file is ${MULTIARCH_BAKE_FILE}")
+  return()
+endif()
 message(STATUS "multiarch: building ${repo} for ${platform_list} on builder ${builder}")
 # Output is not captured: buildx's progress reaches the user as it runs.
 execute_process(COMMAND ${cmd} RESULT_VARIABLE rc)
@@ -160,17 +250,31 @@ if(NOT expected STREQUAL actual)
 endif()
 
 # 4. Tag the verified index, check each tag resolves to it, record it.
-_multiarch_tag_index("${docker}" "${builder}" "${repo}" "${digest}" ${MULTIARCH_TAGS})
+# SEMVER aliases that a higher release of the repository owns stay put.
+_multiarch_keep_higher_aliases(TAGS "${repo}" "${version}" "${TAGS_ALIASES}" "No tag was set.")
+_multiarch_tag_index("${docker}" "${builder}" "${repo}" "${digest}" ${TAGS})
 
 set(json "{}")
 string(JSON json SET "${json}" repository "\"${repo}\"")
 set(tags_json "[]")
 set(i 0)
-foreach(t IN LISTS MULTIARCH_TAGS)
+foreach(t IN LISTS TAGS)
   string(JSON tags_json SET "${tags_json}" ${i} "\"${t}\"")
   math(EXPR i "${i} + 1")
 endforeach()
 string(JSON json SET "${json}" tags "${tags_json}")
+# Promotion moves these (SEMVER resolved with this build's version and
+# commit), checking the aliases against the registry again then.
+_multiarch_string_list_json(promote_json FALSE ${PROMOTE_TAGS})
+string(JSON json SET "${json}" promote_tags "${promote_json}")
+_multiarch_string_list_json(aliases_json FALSE ${PROMOTE_TAGS_ALIASES})
+string(JSON json SET "${json}" promote_aliases "${aliases_json}")
+_multiarch_json_string(version_json "${version}")
+string(JSON json SET "${json}" version "${version_json}")
+_multiarch_pairs_json(labels_json "${labels}" FALSE)
+string(JSON json SET "${json}" labels "${labels_json}")
+_multiarch_annotations_json(annotations_json "${annotations}" "${MULTIARCH_PLATFORMS}")
+string(JSON json SET "${json}" annotations "${annotations_json}")
 string(JSON json SET "${json}" digest "\"${digest}\"")
 set(platforms_json "{}")
 foreach(entry IN LISTS pushed)
@@ -184,9 +288,11 @@ set(declared_builder "")
 if(EXISTS "${builder_file}")
   set(declared_builder "${builder_file}")
 endif()
+# git's HEAD and the ref it names: a new commit builds again (new revision,
+# epoch and @GIT_SHA@ tags) without reconfiguring.
 _multiarch_write_depfile("${MULTIARCH_STATE_DIR}/pushed.d" "${stamp}" "${MULTIARCH_CONTEXT}"
-  "${MULTIARCH_DOCKERFILE}" ${declared_builder})
+  "${MULTIARCH_DOCKERFILE}" ${declared_builder} ${git_FILES})
 file(WRITE "${stamp}" "${digest}\n")
-string(JOIN ", " tag_text ${MULTIARCH_TAGS})
+string(JOIN ", " tag_text ${TAGS})
 message(STATUS "multiarch: pushed ${repo}@${digest} (${platform_list}) as ${tag_text}; "
   "recorded in ${MULTIARCH_IMAGE_JSON}")

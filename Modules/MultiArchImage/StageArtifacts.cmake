@@ -1,73 +1,42 @@
 # Copies one platform's ARTIFACTS of an image into the build context, as
 # <CONTEXT>/<platform>/<DESTINATION>/<file>, so that a Dockerfile takes
-# them with `COPY ${TARGETPLATFORM}/ /`.  Checks first that every file is
-# an ELF binary for that platform's CPU (an amd64 binary in an arm64 image
-# still starts on an amd64 host, so a test run would not notice).  With
-# RUNTIME_LIBRARIES STATIC, checks that programs need no loader.  With
-# COLLECT, copies the shared libraries the programs need
-# (file(GET_RUNTIME_DEPENDENCIES), resolved in the platform's sysroot and
-# the sub-build) into the image's library folder (MULTIARCH_LIBRARY_DESTINATION,
-# e.g. usr/local/lib), which the project's files name in their RUNPATH
-# ($ORIGIN/../lib, set when the sub-build linked them), so that they are
-# found before a library of the same name in the base image.  Where the
-# final stage starts FROM scratch, the C library goes to /usr/lib and the
-# loader to the path the programs name (PT_INTERP); on any other base the
-# base's C library and loader serve (the audit checks that they are recent
-# enough), and nothing is staged outside the DESTINATION and library
-# folders, so the tree copies onto merged-/usr bases (/lib a symbolic link)
-# and others alike.  Copies only files that differ, removes files it staged
-# before and no longer stages, and touches the image's stamp only when
-# something changed.  Run by <image>-artifacts; by hand:
+# them with `COPY ${TARGETPLATFORM}/ /`.  Run by <image>-artifacts; by hand:
 #
 #   cmake -DMULTIARCH_STAGE_FILE=<build>/<image>.multiarch/artifacts-linux-arm64.cmake
 #         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit
 #         [-DMULTIARCH_CONFIG=<config>] -P StageArtifacts.cmake
+#
+# multiarch-audit reads every file to stage, and finds the shared libraries
+# they load (`multiarch-audit resolve`: the same ELF reader as the audit,
+# no objdump).  Every file must be an ELF binary for the platform's CPU (an
+# amd64 binary in an arm64 image still starts on an amd64 host, so a test
+# run would not notice).  With RUNTIME_LIBRARIES STATIC, programs must need
+# no loader.  With COLLECT, the libraries they load, found in the
+# sub-build and the platform's sysroot, go to the image's library folder
+# (MULTIARCH_LIBRARY_DESTINATION, e.g. usr/local/lib), which the project's
+# files name in their RUNPATH ($ORIGIN/../lib, set when the sub-build linked
+# them), so that they are found before a library of the same name in the
+# base image.  Where the final stage starts FROM scratch, the C library goes
+# to /usr/lib and the loader to the path the programs name (PT_INTERP); on
+# any other base the base's C library and loader serve (the audit checks
+# that they are recent enough), and nothing is staged outside DESTINATION
+# and the library folder, so the tree copies onto merged-/usr bases (/lib a
+# symbolic link) and others alike.  With INSTALL, what the project's
+# install() rules install for the components is staged as `cmake --install`
+# lays it out, links kept.
+#
+# Copies only files that differ, removes files it staged before and no
+# longer stages, and touches the image's stamp only when something changed.
 
 cmake_minimum_required(VERSION 3.20)
 include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-include("${CMAKE_CURRENT_LIST_DIR}/Elf.cmake")
-if(NOT MULTIARCH_STAGE_FILE OR NOT EXISTS "${MULTIARCH_STAGE_FILE}")
-  _multiarch_die("StageArtifacts.cmake needs -DMULTIARCH_STAGE_FILE=<file written by add_multiarch_image>; "
-    "re-run CMake on the project if it is missing.")
-endif()
-include("${MULTIARCH_STAGE_FILE}")
-set(name "${MULTIARCH_NAME}")
-set(platform "${MULTIARCH_PLATFORM}")
-set(root "${MULTIARCH_PLATFORM_DIR}")
 
-set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts.cmake")
-if(MULTIARCH_CONFIG)
-  set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts-${MULTIARCH_CONFIG}.cmake")
-endif()
-if(NOT EXISTS "${manifest}")
-  _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_ORIGIN} has not recorded its ARTIFACTS "
-    "(no ${manifest}). Build the target ${name}-artifacts (or ${name}) instead of calling this "
-    "script first, and check that configuring that build succeeded.")
-endif()
-include("${manifest}")
+# The C library's own files (glibc, musl): they come with the loader, from
+# the base, or all of them onto scratch.
+set(_MULTIARCH_CLIB_REGEX "^(ld-linux.*|ld64|ld-musl-.*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libBrokenLocale|libc_malloc_debug|libthread_db|libnss_[A-Za-z0-9_]+)\\.so(\\..*)?$")
 
-_multiarch_elf_expected("${platform}" want_machine want_class want_data want_name)
-
-# Checks one binary against the platform; <what> names it in messages.
-function(_multiarch_check_binary file what)
-  _multiarch_elf_read("${file}" elf)
-  if(NOT elf_ELF)
-    _multiarch_die("image ${name}, ${platform}: ${what} (${file}) is not an ELF binary; ARTIFACTS "
-      "must be executables or shared libraries built for Linux.")
-  endif()
-  if(want_machine AND NOT (elf_MACHINE EQUAL want_machine AND elf_CLASS EQUAL want_class
-                           AND elf_DATA STREQUAL want_data))
-    _multiarch_die("image ${name}, ${platform}: ${what} (${file}) is an ELF for machine "
-      "${elf_MACHINE} (${elf_CLASS}-bit ${elf_DATA}), not ${want_name} (machine ${want_machine}, "
-      "${want_class}-bit ${want_data}) as ${platform} needs. It was built by ${MULTIARCH_ORIGIN}; "
-      "its toolchain file compiles for another CPU. Fix: name the right one with TOOLCHAINS "
-      "${platform}=<file>.")
-  endif()
-  set(interp "${elf_INTERP}" PARENT_SCOPE)
-endfunction()
-
-set(staged "")     # paths below <root>, as recorded
-set(changed FALSE)
+# Copies <source> to <root>/<relative> unless it holds the same bytes.
+# Appends to the caller's `staged` and sets its `changed`.
 function(_multiarch_stage_file source relative)
   set(dest "${root}/${relative}")
   if(IS_SYMLINK "${dest}")
@@ -92,22 +61,6 @@ function(_multiarch_stage_file source relative)
   set(changed TRUE PARENT_SCOPE)
 endfunction()
 
-# <out>: the base image of the final stage of the image's Dockerfile (with
-# its BUILD_ARGS), as multiarch-audit reads it: a reference, "scratch" or
-# "unknown".
-function(_multiarch_final_base image_file platform out)
-  include("${image_file}")  # in this function's scope only
-  if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
-    _multiarch_die("image ${MULTIARCH_NAME}, ${platform}: the tool multiarch-audit "
-      "\"${MULTIARCH_AUDIT_TOOL}\" does not exist; build it (target MultiArchImage::audit) or "
-      "reinstall MultiArchImage.")
-  endif()
-  # The variant's own ARGs (TARGETARCH, ...) are the tool's to fill from the platform.
-  _multiarch_dockerfile_query(base "${MULTIARCH_AUDIT_TOOL}" "final-base;--platform;${platform}"
-    "${MULTIARCH_DOCKERFILE}" "image ${MULTIARCH_NAME}, ${platform}" ${MULTIARCH_BUILD_ARGS})
-  set(${out} "${base}" PARENT_SCOPE)
-endfunction()
-
 # A symbolic link of what the project installs (libfoo.so.1 -> libfoo.so.1.2.0).
 function(_multiarch_stage_link target relative)
   set(dest "${root}/${relative}")
@@ -126,64 +79,20 @@ function(_multiarch_stage_link target relative)
   set(changed TRUE PARENT_SCOPE)
 endfunction()
 
-set(prefix "")
-if(NOT MULTIARCH_DESTINATION STREQUAL "")
-  set(prefix "${MULTIARCH_DESTINATION}/")
-endif()
-set(libprefix "${MULTIARCH_LIBRARY_DESTINATION}/")
-if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC")
-  set(libprefix "${prefix}")
-endif()
-set(project_files "")  # what the project built, as staged
-set(executables "")
-set(libraries "")
-set(modules "")
-set(interpreters "")
-foreach(t IN LISTS MULTIARCH_ARTIFACTS)
-  if(NOT DEFINED "MULTIARCH_ARTIFACT_FILE_${t}")
-    _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_ORIGIN} did not record the target ${t} "
-      "(${manifest}). Re-run CMake on the project.")
-  endif()
-  set(file "${MULTIARCH_ARTIFACT_FILE_${t}}")
-  set(type "${MULTIARCH_ARTIFACT_TYPE_${t}}")
-  if(NOT EXISTS "${file}")
-    _multiarch_die("image ${name}, ${platform}: ${t} was not built (${file} is missing) by "
-      "${MULTIARCH_ORIGIN}.")
-  endif()
-  _multiarch_check_binary("${file}" "ARTIFACTS ${t}")
-  if(type STREQUAL "EXECUTABLE")
-    list(APPEND executables "${file}")
-    if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC" AND NOT interp STREQUAL "")
-      _multiarch_die("image ${name}, ${platform}: ARTIFACTS ${t} (${file}) is linked dynamically "
-        "(it needs the loader ${interp}), although RUNTIME_LIBRARIES is STATIC, which adds -static. "
-        "Something in the project overrides it. Fix: remove what links ${t} dynamically, or use "
-        "RUNTIME_LIBRARIES COLLECT to ship the libraries it needs.")
-    endif()
-    if(NOT interp STREQUAL "")
-      list(APPEND interpreters "${interp}")
-    endif()
-  elseif(type STREQUAL "SHARED_LIBRARY")
-    list(APPEND libraries "${file}")
-  else()
-    list(APPEND modules "${file}")
-  endif()
-  get_filename_component(file_name "${file}" NAME)
-  set(relative "${prefix}${file_name}")
-  if(type STREQUAL "SHARED_LIBRARY")
-    set(relative "${libprefix}${file_name}")
-  endif()
-  _multiarch_stage_file("${file}" "${relative}")
-  list(APPEND project_files "${relative}")
-endforeach()
+# <out>: the base image of the final stage of the image's Dockerfile (with
+# its BUILD_ARGS), as multiarch-audit reads it: a reference, "scratch" or
+# "unknown".
+function(_multiarch_final_base image_file platform out)
+  include("${image_file}")  # in this function's scope only
+  # The variant's own ARGs (TARGETARCH, ...) are the tool's to fill from the platform.
+  _multiarch_dockerfile_query(base "${MULTIARCH_AUDIT_TOOL}" "final-base;--platform;${platform}"
+    "${MULTIARCH_DOCKERFILE}" "image ${MULTIARCH_NAME}, ${platform}" ${MULTIARCH_BUILD_ARGS})
+  set(${out} "${base}" PARENT_SCOPE)
+endfunction()
 
-# INSTALL: what the project's install() rules install for the components,
-# as `cmake --install` puts it under the prefix, links kept; the ELF files
-# among it are the project's own (the sub-build installed them with a
-# RUNPATH relative to $ORIGIN).
-set(own_root "${MULTIARCH_ARTIFACTS_BUILD_DIR}")
-if(MULTIARCH_INSTALL)
-  set(destdir "${MULTIARCH_INSTALL_DIR}")
-  set(own_root "${destdir}")
+# Runs `cmake --install` of the sub-build for the INSTALL components into
+# <destdir> and sets <out> to what it installed (paths relative to <destdir>).
+function(_multiarch_install_components destdir out)
   file(REMOVE_RECURSE "${destdir}")
   set(components "${MULTIARCH_INSTALL_COMPONENTS}")
   if(NOT components)
@@ -198,10 +107,10 @@ if(MULTIARCH_INSTALL)
     if(NOT component STREQUAL "<every component>")
       list(APPEND cmd --component "${component}")
     endif()
-    execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
     if(NOT rc EQUAL 0)
       _multiarch_die("image ${name}, ${platform}: installing ${component} of ${MULTIARCH_ORIGIN} "
-        "failed (exit ${rc}):\n${out}")
+        "failed (exit ${rc}):\n${log}")
     endif()
   endforeach()
   file(GLOB_RECURSE installed LIST_DIRECTORIES false RELATIVE "${destdir}" "${destdir}/*")
@@ -211,193 +120,284 @@ if(MULTIARCH_INSTALL)
       "install() rules install nothing for it in ${MULTIARCH_ORIGIN}. Fix: name the components its "
       "install(... COMPONENT <name>) rules use, or leave COMPONENTS out for all of them.")
   endif()
-  foreach(relative IN LISTS installed)
-    set(file "${destdir}/${relative}")
-    if(IS_SYMLINK "${file}")
-      file(READ_SYMLINK "${file}" target)
-      _multiarch_stage_link("${target}" "${relative}")
-      continue()
+  set(${out} "${installed}" PARENT_SCOPE)
+endfunction()
+
+# <prefix>_<field> for every field of entry <i> of <array> in the JSON of
+# `multiarch-audit resolve` (path, kind, describe, fits, why, interp,
+# soname, rpath, runpath, name, needed_by; "" where absent).
+function(_multiarch_resolved_entry json array i prefix)
+  foreach(field path kind describe fits why interp soname rpath runpath name needed_by)
+    string(JSON value ERROR_VARIABLE err GET "${json}" ${array} ${i} ${field})
+    if(err)
+      set(value "")
     endif()
-    _multiarch_elf_read("${file}" elf)
-    if(elf_ELF)
-      _multiarch_check_binary("${file}" "the installed file /${relative}")
+    set(${prefix}_${field} "${value}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Fails unless the file read into <prefix>_... is an ELF binary the
+# platform runs; <what> names it in messages.
+function(_multiarch_require_fit prefix what)
+  if(NOT ${prefix}_kind MATCHES "^(executable|shared)$")
+    _multiarch_die("image ${name}, ${platform}: ${what} (${${prefix}_path}) is not an ELF program "
+      "or shared library; ARTIFACTS must be executables or shared libraries built for Linux.")
+  endif()
+  if(NOT ${prefix}_fits)
+    _multiarch_die("image ${name}, ${platform}: ${what} (${${prefix}_path}) is a "
+      "${${prefix}_describe}: ${${prefix}_why}. It was built by ${MULTIARCH_ORIGIN}; its toolchain "
+      "file compiles for another CPU. Fix: name the right one with TOOLCHAINS ${platform}=<file>.")
+  endif()
+endfunction()
+
+function(_multiarch_stage_artifacts)
+  include("${MULTIARCH_STAGE_FILE}")
+  set(name "${MULTIARCH_NAME}")
+  set(platform "${MULTIARCH_PLATFORM}")
+  set(root "${MULTIARCH_PLATFORM_DIR}")
+  if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+    _multiarch_die("image ${name}, ${platform}: the tool multiarch-audit \"${MULTIARCH_AUDIT_TOOL}\" "
+      "does not exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
+  endif()
+  set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts.cmake")
+  if(MULTIARCH_CONFIG)
+    set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts-${MULTIARCH_CONFIG}.cmake")
+  endif()
+  if(NOT EXISTS "${manifest}")
+    _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_ORIGIN} has not recorded its ARTIFACTS "
+      "(no ${manifest}). Build the target ${name}-artifacts (or ${name}) instead of calling this "
+      "script first, and check that configuring that build succeeded.")
+  endif()
+  include("${manifest}")
+
+  set(prefix "")
+  if(NOT MULTIARCH_DESTINATION STREQUAL "")
+    set(prefix "${MULTIARCH_DESTINATION}/")
+  endif()
+  set(libprefix "${MULTIARCH_LIBRARY_DESTINATION}/")
+  if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC")
+    set(libprefix "${prefix}")
+  endif()
+  set(staged "")    # paths below <root>, as recorded
+  set(changed FALSE)
+
+  # What to stage: "<source>|<path in the image>|<what, for messages>|<must be ELF>".
+  set(inputs "")
+  foreach(t IN LISTS MULTIARCH_ARTIFACTS)
+    if(NOT DEFINED "MULTIARCH_ARTIFACT_FILE_${t}")
+      _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_ORIGIN} did not record the target ${t} "
+        "(${manifest}). Re-run CMake on the project.")
+    endif()
+    set(file "${MULTIARCH_ARTIFACT_FILE_${t}}")
+    if(NOT EXISTS "${file}")
+      _multiarch_die("image ${name}, ${platform}: ${t} was not built (${file} is missing) by "
+        "${MULTIARCH_ORIGIN}.")
+    endif()
+    get_filename_component(file_name "${file}" NAME)
+    set(relative "${prefix}${file_name}")
+    if(MULTIARCH_ARTIFACT_TYPE_${t} STREQUAL "SHARED_LIBRARY")
+      set(relative "${libprefix}${file_name}")
+    endif()
+    list(APPEND inputs "${file}|${relative}|ARTIFACTS ${t}|ELF")
+  endforeach()
+  set(own_root "${MULTIARCH_ARTIFACTS_BUILD_DIR}")
+  if(MULTIARCH_INSTALL)
+    set(own_root "${MULTIARCH_INSTALL_DIR}")
+    _multiarch_install_components("${own_root}" installed)
+    foreach(relative IN LISTS installed)
+      set(file "${own_root}/${relative}")
+      if(IS_SYMLINK "${file}")
+        file(READ_SYMLINK "${file}" target)
+        _multiarch_stage_link("${target}" "${relative}")
+      else()
+        list(APPEND inputs "${file}|${relative}|the installed file /${relative}|")
+      endif()
+    endforeach()
+  endif()
+
+  # One reading of every file, and of the libraries they load.
+  set(cmd "${MULTIARCH_AUDIT_TOOL}" resolve --platform "${platform}")
+  if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT")
+    # The project's library folders first (its files name the image's
+    # folder in RUNPATH, not these), then the platform's, as the compiler
+    # links against them.
+    foreach(dir IN LISTS MULTIARCH_PROJECT_LIBRARY_DIRS MULTIARCH_LIBRARY_DIRS)
+      list(APPEND cmd --dir "${dir}")
+    endforeach()
+  endif()
+  foreach(entry IN LISTS inputs)
+    string(REGEX MATCH "^[^|]*" file "${entry}")
+    list(APPEND cmd "${file}")
+  endforeach()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE json ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_AUDIT_TOOL} resolve failed (exit ${rc}): ${err}")
+  endif()
+
+  set(project_files "")  # what the project built, as staged: RUNPATHs checked below
+  set(interpreters "")
+  set(rpaths "")
+  set(i 0)
+  foreach(entry IN LISTS inputs)
+    string(REPLACE "|" ";" parts "${entry}")
+    list(GET parts 0 file)
+    list(GET parts 1 relative)
+    list(GET parts 2 what)
+    list(GET parts 3 must_be_elf)
+    _multiarch_resolved_entry("${json}" files ${i} f)
+    math(EXPR i "${i} + 1")
+    if(must_be_elf OR f_kind MATCHES "^(executable|shared)$")
+      _multiarch_require_fit(f "${what}")
       list(APPEND project_files "${relative}")
-      if(NOT interp STREQUAL "")
-        list(APPEND executables "${file}")
-        list(APPEND interpreters "${interp}")
-      elseif(elf_TYPE EQUAL 3)  # ET_DYN without a loader: a shared library
-        list(APPEND libraries "${file}")
+      list(APPEND rpaths "${f_rpath}:${f_runpath}")
+      if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC" AND f_kind STREQUAL "executable"
+         AND NOT f_interp STREQUAL "")
+        _multiarch_die("image ${name}, ${platform}: ${what} (${file}) is linked dynamically (it "
+          "needs the loader ${f_interp}), although RUNTIME_LIBRARIES is STATIC, which adds -static. "
+          "Something in the project overrides it. Fix: remove what links it dynamically, or use "
+          "RUNTIME_LIBRARIES COLLECT to ship the libraries it needs.")
+      endif()
+      if(NOT f_interp STREQUAL "")
+        list(APPEND interpreters "${f_interp}")
       endif()
     endif()
     _multiarch_stage_file("${file}" "${relative}")
   endforeach()
-endif()
 
-if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT" AND (executables OR libraries OR modules))
-  if(NOT MULTIARCH_OBJDUMP)
-    _multiarch_die("image ${name}, ${platform}: RUNTIME_LIBRARIES COLLECT needs objdump for the "
-      "platform, and ${MULTIARCH_ORIGIN} found none (CMAKE_OBJDUMP). Fix: install the binutils of "
-      "the cross toolchain (e.g. apt install binutils-aarch64-linux-gnu), or set CMAKE_OBJDUMP in "
-      "the toolchain file.")
-  endif()
-  set(CMAKE_GET_RUNTIME_DEPENDENCIES_PLATFORM linux+elf)
-  set(CMAKE_GET_RUNTIME_DEPENDENCIES_TOOL objdump)
-  set(CMAKE_GET_RUNTIME_DEPENDENCIES_COMMAND "${MULTIARCH_OBJDUMP}")
-  # In place of `ldconfig -p`: the project's own library folders (their
-  # files name the image's folder in RUNPATH, not these), then the
-  # platform's, as the compiler links against them (for a cross build, the
-  # host's folders hold the host's CPU).
-  string(REPLACE ";" "\\;" dirs_arg "${MULTIARCH_PROJECT_LIBRARY_DIRS};${MULTIARCH_LIBRARY_DIRS}")
-  set(CMAKE_LDCONFIG_COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_LIBRARY_DIRS=${dirs_arg}"
-    -P "${CMAKE_CURRENT_LIST_DIR}/LdconfigDirs.cmake")
-  set(args RESOLVED_DEPENDENCIES_VAR resolved UNRESOLVED_DEPENDENCIES_VAR unresolved
-    CONFLICTING_DEPENDENCIES_PREFIX conflict)
-  if(executables)
-    list(APPEND args EXECUTABLES ${executables})
-  endif()
-  if(libraries)
-    list(APPEND args LIBRARIES ${libraries})
-  endif()
-  if(modules)
-    list(APPEND args MODULES ${modules})
-  endif()
-  file(GET_RUNTIME_DEPENDENCIES ${args})
-  if(unresolved)
-    string(JOIN ", " unresolved_text ${unresolved})
-    string(JOIN ", " dirs_text ${MULTIARCH_LIBRARY_DIRS})
-    _multiarch_die("image ${name}, ${platform}: the ARTIFACTS need ${unresolved_text}, which are "
-      "not in the platform's library folders (${dirs_text}) nor in the programs' RPATH. Fix: install "
-      "that library for ${platform} (Debian: the package's :<arch> or -cross variant), or link it "
-      "statically.")
-  endif()
-  # The same library found in two folders (e.g. /lib and /usr/lib on a
-  # merged-/usr host): take the first.
-  foreach(conflict_name IN LISTS conflict_FILENAMES)
-    list(GET conflict_${conflict_name} 0 first)
-    list(APPEND resolved "${first}")
-  endforeach()
+  if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT")
+    string(JSON count LENGTH "${json}" unresolved)
+    if(count GREATER 0)
+      set(missing "")
+      math(EXPR last "${count} - 1")
+      foreach(k RANGE ${last})
+        _multiarch_resolved_entry("${json}" unresolved ${k} u)
+        list(APPEND missing "${u_name} (needed by ${u_needed_by})")
+      endforeach()
+      string(JOIN ", " missing_text ${missing})
+      string(JOIN ", " dirs_text ${MULTIARCH_PROJECT_LIBRARY_DIRS} ${MULTIARCH_LIBRARY_DIRS})
+      _multiarch_die("image ${name}, ${platform}: no library for ${platform} found for "
+        "${missing_text} in the project's and the platform's library folders (${dirs_text}). Fix: "
+        "install that library for ${platform} (Debian: the package's :<arch> or -cross variant, or a "
+        "sysroot: MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>=-DCMAKE_SYSROOT=<dir>), or link it statically.")
+    endif()
 
-  # FROM scratch: the image has no C library and no loader of its own.
-  _multiarch_final_base("${MULTIARCH_IMAGE_FILE}" "${platform}" base)
-  set(scratch FALSE)
-  if(base STREQUAL "scratch")
-    set(scratch TRUE)
-  endif()
-
-  # The C library's own files (glibc, musl): they come with the loader, from
-  # the base, or all of them onto scratch.
-  set(clib_regex "^(ld-linux.*|ld64|ld-musl-.*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libBrokenLocale|libc_malloc_debug|libthread_db|libnss_[A-Za-z0-9_]+)\\.so(\\..*)?$")
-  set(interp_names "")
-  list(REMOVE_DUPLICATES interpreters)
-  foreach(i IN LISTS interpreters)
-    get_filename_component(n "${i}" NAME)
-    list(APPEND interp_names "${n}")
-  endforeach()
-  set(found_interps "")
-  set(from_base "")
-  foreach(lib IN LISTS resolved)
-    get_filename_component(lib_name "${lib}" NAME)
-    _multiarch_check_binary("${lib}" "the library ${lib_name}")
-    if(lib_name IN_LIST interp_names)
-      # The loader: it goes where the programs look for it (PT_INTERP).
-      list(APPEND found_interps "${lib}")
-      continue()
-    endif()
-    cmake_path(IS_PREFIX own_root "${lib}" NORMALIZE own)
-    if(own AND MULTIARCH_INSTALL)
-      continue()  # installed, and staged where it was installed
-    elseif(own)
-      # One of the project's own libraries: beside the others, where the
-      # programs' RUNPATH points.
-      _multiarch_stage_file("${lib}" "${libprefix}${lib_name}")
-      list(APPEND project_files "${libprefix}${lib_name}")
-    elseif(lib_name MATCHES "${clib_regex}")
-      if(scratch)
-        # /usr/lib: a folder every glibc (and musl) loader searches by
-        # itself, with no ld.so.cache in the image.
-        _multiarch_stage_file("${lib}" "usr/lib/${lib_name}")
-      else()
-        list(APPEND from_base "${lib_name}")
-      endif()
-    elseif(scratch)
-      _multiarch_stage_file("${lib}" "usr/lib/${lib_name}")
-    else()
-      _multiarch_stage_file("${lib}" "${libprefix}${lib_name}")
-    endif()
-  endforeach()
-  if(NOT scratch)
-    string(JOIN ", " from_base_text ${interpreters} ${from_base})
-    if(from_base_text)
-      message(STATUS "multiarch: ${name} ${platform}: the base image (${base}) provides the C "
-        "library (${from_base_text}); its audit test checks that it defines what the programs need")
-    endif()
-    set(interpreters "")
-  endif()
-  foreach(i IN LISTS interpreters)
-    get_filename_component(n "${i}" NAME)
-    set(source "")
-    foreach(lib IN LISTS found_interps)
-      get_filename_component(lib_name "${lib}" NAME)
-      if(lib_name STREQUAL n)
-        set(source "${lib}")
-        break()
-      endif()
-    endforeach()
-    if(source STREQUAL "")
-      foreach(dir IN LISTS MULTIARCH_LIBRARY_DIRS)
-        if(EXISTS "${dir}/${n}")
-          set(source "${dir}/${n}")
-          break()
+    # FROM scratch: the image has no C library and no loader of its own.
+    _multiarch_final_base("${MULTIARCH_IMAGE_FILE}" "${platform}" base)
+    list(REMOVE_DUPLICATES interpreters)
+    set(loaders "")   # "<PT_INTERP>|<file>"
+    set(from_base "")
+    string(JSON count LENGTH "${json}" libraries)
+    if(count GREATER 0)
+      math(EXPR last "${count} - 1")
+      foreach(k RANGE ${last})
+        _multiarch_resolved_entry("${json}" libraries ${k} l)
+        set(lib_name "${l_name}")  # the name the loader looks for, not the link's target
+        cmake_path(IS_PREFIX own_root "${l_path}" NORMALIZE own)
+        set(is_loader FALSE)
+        foreach(interp IN LISTS interpreters)
+          get_filename_component(interp_name "${interp}" NAME)
+          if(lib_name STREQUAL interp_name)
+            list(APPEND loaders "${interp}|${l_path}")
+            set(is_loader TRUE)
+          endif()
+        endforeach()
+        if(is_loader)
+          continue()
+        elseif(own AND MULTIARCH_INSTALL)
+          continue()  # installed, and staged where it was installed
+        elseif(own)
+          # One of the project's own libraries: beside the others, where the
+          # programs' RUNPATH points.
+          _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
+          list(APPEND project_files "${libprefix}${lib_name}")
+          list(APPEND rpaths "${l_rpath}:${l_runpath}")
+        elseif(base STREQUAL "scratch")
+          # /usr/lib: a folder every glibc (and musl) loader searches by
+          # itself, with no ld.so.cache in the image.
+          _multiarch_stage_file("${l_path}" "usr/lib/${lib_name}")
+        elseif(lib_name MATCHES "${_MULTIARCH_CLIB_REGEX}")
+          list(APPEND from_base "${lib_name}")
+        else()
+          _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
         endif()
       endforeach()
     endif()
-    if(source STREQUAL "")
-      string(JOIN ", " dirs_text ${MULTIARCH_LIBRARY_DIRS})
-      _multiarch_die("image ${name}, ${platform}: the programs need the loader ${i}, which is not in "
-        "the platform's library folders (${dirs_text}). Fix: install the C library for ${platform} "
-        "(Debian: libc6-<arch>-cross), or use RUNTIME_LIBRARIES STATIC.")
+    if(base STREQUAL "scratch")
+      # The loader at the path the programs name.
+      foreach(interp IN LISTS interpreters)
+        set(source "")
+        foreach(pair IN LISTS loaders)
+          if(pair MATCHES "^([^|]*)\\|(.*)$" AND CMAKE_MATCH_1 STREQUAL interp)
+            set(source "${CMAKE_MATCH_2}")
+          endif()
+        endforeach()
+        get_filename_component(interp_name "${interp}" NAME)
+        foreach(dir IN LISTS MULTIARCH_LIBRARY_DIRS)
+          if(source STREQUAL "" AND EXISTS "${dir}/${interp_name}")
+            set(source "${dir}/${interp_name}")
+          endif()
+        endforeach()
+        if(source STREQUAL "")
+          string(JOIN ", " dirs_text ${MULTIARCH_LIBRARY_DIRS})
+          _multiarch_die("image ${name}, ${platform}: the programs need the loader ${interp}, which "
+            "is not in the platform's library folders (${dirs_text}). Fix: install the C library for "
+            "${platform} (Debian: libc6-<arch>-cross), or use RUNTIME_LIBRARIES STATIC.")
+        endif()
+        string(REGEX REPLACE "^/+" "" relative "${interp}")
+        _multiarch_stage_file("${source}" "${relative}")
+      endforeach()
+    else()
+      string(JOIN ", " from_base_text ${interpreters} ${from_base})
+      if(from_base_text)
+        message(STATUS "multiarch: ${name} ${platform}: the base image (${base}) provides the C "
+          "library (${from_base_text}); its audit test checks that it defines what the programs need")
+      endif()
     endif()
-    string(REGEX REPLACE "^/+" "" relative "${i}")
-    _multiarch_stage_file("${source}" "${relative}")
-  endforeach()
 
-  # Nothing of the build tree may remain in what is staged: a RUNPATH that
-  # names it would find nothing in the image, or another library, and
-  # makes two clean builds differ.
-  foreach(relative IN LISTS project_files)
-    file(READ_ELF "${root}/${relative}" RUNPATH runpath RPATH rpath)
-    foreach(value IN ITEMS "${runpath}" "${rpath}")
-      if(value MATCHES "(^|:)/")
-        _multiarch_die("image ${name}, ${platform}: ${relative} has the RPATH/RUNPATH \"${value}\", "
-          "a folder of the machine that built it, not of the image. It was built by ${MULTIARCH_ORIGIN}; "
-          "something in the project sets it after MultiArchImage (BUILD_RPATH, INSTALL_RPATH or "
-          "-Wl,-rpath link options on the target). Remove that for the sub-builds "
-          "(if(MULTIARCH_SUBBUILD_PLATFORM) ...), which give every staged file a RUNPATH relative to $ORIGIN.")
+    # Nothing of the build tree may remain in what is staged: a RUNPATH that
+    # names it would find nothing in the image, or another library, and
+    # makes two clean builds differ.
+    foreach(relative paths IN ZIP_LISTS project_files rpaths)
+      if(paths MATCHES "(^|:)/")
+        _multiarch_die("image ${name}, ${platform}: ${relative} has the RPATH/RUNPATH \"${paths}\" "
+          "(rpath:runpath), a folder of the machine that built it, not of the image. It was built by "
+          "${MULTIARCH_ORIGIN}; something in the project sets it after MultiArchImage (BUILD_RPATH, "
+          "INSTALL_RPATH, CMAKE_INSTALL_RPATH_USE_LINK_PATH or -Wl,-rpath on the target). Remove that "
+          "for the sub-builds (if(MULTIARCH_SUBBUILD_PLATFORM) ...), which give every staged file a "
+          "RUNPATH relative to $ORIGIN.")
       endif()
     endforeach()
-  endforeach()
-endif()
+  endif()
 
-# Remove what an earlier run staged and this one did not (an artifact or a
-# library dropped since).
-list(REMOVE_DUPLICATES staged)
-if(EXISTS "${MULTIARCH_RECORD_FILE}")
-  file(STRINGS "${MULTIARCH_RECORD_FILE}" before)
-  foreach(relative IN LISTS before)
-    if(NOT relative IN_LIST staged AND EXISTS "${root}/${relative}")
-      file(REMOVE "${root}/${relative}")
-      set(changed TRUE)
-    endif()
-  endforeach()
-endif()
-file(MAKE_DIRECTORY "${root}")
-string(JOIN "\n" record ${staged})
-_multiarch_write_if_changed("${MULTIARCH_RECORD_FILE}" "${record}\n")
+  # Remove what an earlier run staged and this one did not (an artifact or a
+  # library dropped since).
+  list(REMOVE_DUPLICATES staged)
+  if(EXISTS "${MULTIARCH_RECORD_FILE}")
+    file(STRINGS "${MULTIARCH_RECORD_FILE}" before)
+    foreach(relative IN LISTS before)
+      if(NOT relative IN_LIST staged AND (EXISTS "${root}/${relative}" OR IS_SYMLINK "${root}/${relative}"))
+        file(REMOVE "${root}/${relative}")
+        set(changed TRUE)
+      endif()
+    endforeach()
+  endif()
+  file(MAKE_DIRECTORY "${root}")
+  string(JOIN "\n" record ${staged})
+  _multiarch_write_if_changed("${MULTIARCH_RECORD_FILE}" "${record}\n")
 
-list(LENGTH staged count)
-if(changed OR NOT EXISTS "${MULTIARCH_STAMP}")
-  file(TOUCH "${MULTIARCH_STAMP}")
-  message(STATUS "multiarch: ${name} ${platform}: staged ${count} file(s) in ${root} from ${MULTIARCH_ORIGIN}")
-else()
-  message(STATUS "multiarch: ${name} ${platform}: ${count} file(s) in ${root} up to date")
+  list(LENGTH staged count)
+  if(changed OR NOT EXISTS "${MULTIARCH_STAMP}")
+    file(TOUCH "${MULTIARCH_STAMP}")
+    message(STATUS "multiarch: ${name} ${platform}: staged ${count} file(s) in ${root} from ${MULTIARCH_ORIGIN}")
+  else()
+    message(STATUS "multiarch: ${name} ${platform}: ${count} file(s) in ${root} up to date")
+  endif()
+endfunction()
+
+if(CMAKE_SCRIPT_MODE_FILE)
+  if(NOT MULTIARCH_STAGE_FILE OR NOT EXISTS "${MULTIARCH_STAGE_FILE}")
+    _multiarch_die("StageArtifacts.cmake needs -DMULTIARCH_STAGE_FILE=<file written by add_multiarch_image>; "
+      "re-run CMake on the project if it is missing.")
+  endif()
+  _multiarch_stage_artifacts()
 endif()

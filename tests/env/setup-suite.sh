@@ -12,6 +12,9 @@
 #                                          usr/bin, lib -> usr/lib, ...) like Debian 12
 #   <registry>/multiarch/debian:12-unmerged  the same files with real /bin, /lib, ...
 #
+# and cosign $COSIGN_VERSION (/usr/local/bin/cosign), built from the Go module
+# proxy, for the signing tests (add_multiarch_image SIGN_KEY / VERIFY_KEY).
+#
 # The Debian bases hold bookworm's libc6, libgcc-s1, libstdc++6, zlib1g,
 # libbrotli1 (1.0.9: its libbrotlienc.so.1 lacks symbols of newer brotli) and
 # busybox-static as /usr/bin/busybox with a link per applet, /etc/ld.so.conf
@@ -36,6 +39,9 @@ DOCKER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Debian architecture : Docker ${TARGETARCH}${TARGETVARIANT} : multiarch triplet
 ARCHES=(amd64:amd64:x86_64-linux-gnu arm64:arm64:aarch64-linux-gnu armhf:armv7:arm-linux-gnueabihf)
 DEBIAN_PKGS=(libc6 libgcc-s1 libstdc++6 zlib1g libbrotli1 busybox-static)
+# v3: verifies v2 signatures and its own bundles offline; v2 cannot verify
+# v3 bundles (README, "Signing").
+COSIGN_VERSION=v3.1.3
 export PATH=/usr/local/bin:/usr/sbin:/sbin:$PATH
 export DEBIAN_FRONTEND=noninteractive
 
@@ -284,5 +290,23 @@ else
   did "pushed $REGISTRY/multiarch/debian:12-unmerged for $PLATFORMS"
 fi
 
+# --- cosign ------------------------------------------------------------------------------
+# About 4 to 5 minutes on 2 cores from nothing (go install of ~140 MB); skipped
+# when the pinned version is there.
+step "cosign $COSIGN_VERSION"
+# (Not piped into grep -q: pipefail + SIGPIPE.)
+cosign_is_pinned() { local v; v=$(cosign version 2>/dev/null) || return 1; grep -Eq "^GitVersion: +$COSIGN_VERSION\$" <<<"$v"; }
+if cosign_is_pinned; then
+  skip "$(command -v cosign) is cosign $COSIGN_VERSION"
+else
+  GOBIN="$STATE_DIR/gobin" CGO_ENABLED=0 PATH=/usr/local/go/bin:$PATH go install -trimpath \
+    -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION" \
+    "github.com/sigstore/cosign/v3/cmd/cosign@$COSIGN_VERSION" \
+    || die "go install github.com/sigstore/cosign/v3/cmd/cosign@$COSIGN_VERSION failed (is the Go module proxy reachable? GOPROXY=$(PATH=/usr/local/go/bin:$PATH go env GOPROXY))"
+  install -m 0755 "$STATE_DIR/gobin/cosign" /usr/local/bin/cosign
+  cosign_is_pinned || die "/usr/local/bin/cosign does not report GitVersion $COSIGN_VERSION"
+  did "installed /usr/local/bin/cosign $COSIGN_VERSION"
+fi
+
 STEP=""
-echo "== setup-suite: ready (zlib1g-dev for arm64/armhf, sysroots in $SYSROOTS; multiarch/busybox:1 and :2, multiarch/debian:12 and :12-unmerged in $REGISTRY)"
+echo "== setup-suite: ready (zlib1g-dev for arm64/armhf, sysroots in $SYSROOTS; multiarch/busybox:1 and :2, multiarch/debian:12 and :12-unmerged in $REGISTRY; cosign $COSIGN_VERSION)"

@@ -14,6 +14,7 @@
 #include "audit.hpp"
 #include "context.hpp"
 #include "elf.hpp"
+#include "resolve.hpp"
 
 #ifndef MULTIARCH_AUDIT_VERSION
 #define MULTIARCH_AUDIT_VERSION "0"
@@ -45,6 +46,12 @@ const char* const kUsage =
     "      Prints \"<line> <image>\" for every image the FROM lines pull (stages and scratch left out).\n"
     "  multiarch-audit identify <file>...\n"
     "      Describes ELF files.\n"
+    "  multiarch-audit resolve --platform <p> [--dir <folder>]... <file>...\n"
+    "      For staging: each file (kind executable|shared|other|malformed, whether the\n"
+    "      platform runs it, interpreter, soname, rpath, runpath) and the shared libraries\n"
+    "      they load, found in the folders in order (another CPU's library passed over),\n"
+    "      breadth first, and those not found, as JSON: {\"files\": [...], \"libraries\":\n"
+    "      [... with \"name\" and \"needed_by\"], \"unresolved\": [{\"name\", \"needed_by\"}]}.\n"
     "Findings are printed as \"error|warning|accepted: <where>: <what> [<rule>]\", then a\n"
     "summary line.  Exit code: 0 no error found, 1 errors found, 2 bad usage or input.\n";
 
@@ -239,6 +246,29 @@ int bases_command(const std::string& command, Args& args, std::ostream& out) {
   return 0;
 }
 
+int resolve(Args& args, std::ostream& out) {
+  Platform platform;
+  bool have_platform = false;
+  std::vector<std::string> dirs, files;
+  while (!args.done()) {
+    std::string a = args.take();
+    if (a == "--platform") {
+      platform = platform_arg(args.value(a));
+      have_platform = true;
+    } else if (a == "--dir") {
+      dirs.push_back(args.value(a));
+    } else if (starts_with(a, "--")) {
+      throw Usage("unknown option " + a);
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (!have_platform) throw Usage("resolve needs --platform <os/arch[/variant]>");
+  if (files.empty()) throw Usage("resolve needs files");
+  write_resolution_json(resolve_files(files, dirs, platform), out);
+  return 0;
+}
+
 int identify(Args& args, std::ostream& out) {
   if (args.done()) throw Usage("identify needs files");
   int rc = 0;
@@ -284,6 +314,7 @@ int cli_main(const std::vector<std::string>& a, int stdin_fd, std::ostream& out,
     if (a[1] == "audit") return audit(args, stdin_fd, out, err);
     if (a[1] == "context") return context(args, out);
     if (a[1] == "identify") return identify(args, out);
+    if (a[1] == "resolve") return resolve(args, out);
     if (a[1] == "final-base" || a[1] == "from-images") return bases_command(a[1], args, out);
     throw Usage("unknown command \"" + a[1] + "\"");
   } catch (const Usage& e) {
