@@ -38,7 +38,12 @@ const char* const kUsage =
     "  multiarch-audit context --dockerfile <file> --context <dir> --platform <p>...\n"
     "                          [--build-arg <key=value>]... [--lint-file <file>]\n"
     "                          [--allow <rule>[:<glob>]]... [--max-findings <n>]\n"
-    "      Checks a Dockerfile and its build context before building.\n"
+    "                          [--depfile <file> --depfile-target <path> [--depends <path>]...]\n"
+    "                          [--no-check]\n"
+    "      Checks a Dockerfile and its build context before building.  --depfile writes,\n"
+    "      from the same walk, a Make depfile: the target depends on the context, the\n"
+    "      Dockerfile, the ignore files, --depends and every file and folder the build\n"
+    "      sends after .dockerignore.  --no-check: the depfile only.\n"
     "  multiarch-audit final-base --dockerfile <file> [--build-arg <key=value>]... [--platform <p>]\n"
     "      Prints the base image of the Dockerfile's final stage (through FROM <stage>),\n"
     "      with ARG defaults and --build-arg values: an image reference, \"scratch\" or \"unknown\".\n"
@@ -198,6 +203,14 @@ int context(Args& args, std::ostream& out) {
       if (!allow.add(args.value(a), e)) throw Usage(e);
     } else if (a == "--max-findings") {
       max = count_arg(args.value(a));
+    } else if (a == "--depfile") {
+      opt.depfile = args.value(a);
+    } else if (a == "--depfile-target") {
+      opt.depfile_target = args.value(a);
+    } else if (a == "--depends") {
+      opt.depends.push_back(args.value(a));
+    } else if (a == "--no-check") {
+      opt.check = false;
     } else {
       throw Usage("unknown argument " + a);
     }
@@ -205,8 +218,15 @@ int context(Args& args, std::ostream& out) {
   if (opt.dockerfile.empty() || opt.context.empty() || opt.platforms.empty()) {
     throw Usage("context needs --dockerfile, --context and at least one --platform");
   }
+  if (opt.depfile.empty() != opt.depfile_target.empty()) {
+    throw Usage("--depfile and --depfile-target go together");
+  }
   Reporter report(out, allow, max);
   ContextStats s = check_context(opt, report);
+  if (!opt.check) {
+    out << "walked the context " << opt.context << ": " << count(s.files, "file", "files") << "\n";
+    return 0;
+  }
   out << "checked " << opt.dockerfile << ": " << count(s.instructions, "instruction", "instructions")
       << " in " << count(s.stages, "stage", "stages") << "; context " << opt.context << ": "
       << count(s.files, "file", "files") << " (" << count(s.ignored, "path", "paths")

@@ -270,6 +270,7 @@ class Context {
           it.disable_recursion_pending();
           ++stats.ignored;
         }
+        if (!ign) dirs_.push_back(rel);
         continue;
       }
       if (!fs::is_regular_file(st)) continue;
@@ -284,6 +285,7 @@ class Context {
   }
 
   const std::vector<std::string>& files() const { return files_; }
+  const std::vector<std::string>& dirs() const { return dirs_; }
   std::string display(const std::string& rel) const { return (root_ / rel).string(); }
 
   // Files a COPY source selects: the file, everything under a folder, or
@@ -349,6 +351,7 @@ class Context {
   fs::path root_;
   IgnoreRules ignore_;
   std::vector<std::string> files_;
+  std::vector<std::string> dirs_;  // sent folders: a file added there changes the build
   std::map<std::string, ElfInfo> elf_;
 };
 
@@ -427,6 +430,11 @@ class Checker {
   }
 
   void evaluate_stages();
+  // The value of `ARG <word>` (NAME or NAME=default) for platform <k>: the
+  // platform's own for TARGETARCH and the other automatic ARGs, else the last
+  // --build-arg of that name, else the default expanded in <scope>, else in a
+  // stage the global ARG's value.  The one ARG resolver of the checks.
+  std::string arg_value(const std::string& word, size_t k, const Vars& scope, bool in_stage) const;
   void check_from(const Instruction& ins, const Stage& st);
   void check_copy(const Instruction& ins, size_t stage, Kind kind, const std::vector<Vars>& vars);
   void check_lines(const Instruction& ins, Kind kind, const std::vector<Vars>& vars);
@@ -461,33 +469,34 @@ int Checker::stage_of(const std::string& ref, size_t before) const {
   return -1;
 }
 
+std::string Checker::arg_value(const std::string& word, size_t k, const Vars& scope, bool in_stage) const {
+  size_t eq = word.find('=');
+  std::string name = word.substr(0, eq);
+  if (is_auto_arg(name)) return global_[k].at(name);
+  std::string value;
+  bool given = false;
+  for (const auto& [key, v] : o_.build_args) {  // the last one given wins, as in Docker
+    if (key == name) {
+      value = v;
+      given = true;
+    }
+  }
+  if (given) return value;
+  if (eq != std::string::npos) return expand(word.substr(eq + 1), scope, df_.escape);
+  if (in_stage && global_names_.count(name)) return global_[k].at(name);
+  return "";
+}
+
 void Checker::evaluate_stages() {
   for (const auto& p : o_.platforms) global_.push_back(auto_args(p));
-  auto build_arg = [&](const std::string& name, std::string& value) {
-    bool given = false;
-    for (const auto& [k, v] : o_.build_args) {  // the last one given wins, as in Docker
-      if (k == name) {
-        value = v;
-        given = true;
-      }
-    }
-    return given;
-  };
   for (size_t i = 0; i < df_.instructions.size(); ++i) {
     const Instruction& ins = df_.instructions[i];
     if (ins.keyword == "ARG" && stages_.empty()) {
       for (const auto& word : split_ws(ins.args)) {
-        size_t eq = word.find('=');
-        std::string name = word.substr(0, eq);
+        std::string name = word.substr(0, word.find('='));
         if (is_auto_arg(name)) continue;
+        for (size_t k = 0; k < global_.size(); ++k) global_[k][name] = arg_value(word, k, global_[k], false);
         global_names_.insert(name);
-        for (auto& g : global_) {
-          std::string value;
-          if (!build_arg(name, value) && eq != std::string::npos) {
-            value = expand(word.substr(eq + 1), g, df_.escape);
-          }
-          g[name] = value;
-        }
       }
       continue;
     }
@@ -887,22 +896,8 @@ void Checker::run(ContextStats& stats) {
         check_from(ins, st);
       } else if (ins.keyword == "ARG") {
         for (const auto& word : split_ws(ins.args)) {
-          size_t eq = word.find('=');
-          std::string name = word.substr(0, eq);
-          for (size_t k = 0; k < vars.size(); ++k) {
-            std::string value;
-            bool given = false;
-            for (const auto& [key, v] : o_.build_args) {
-              if (key == name) {
-                value = v;
-                given = true;
-              }
-            }
-            if (is_auto_arg(name)) value = global_[k][name];
-            else if (!given && eq != std::string::npos) value = expand(word.substr(eq + 1), vars[k], df_.escape);
-            else if (!given && global_names_.count(name)) value = global_[k][name];
-            vars[k][name] = value;
-          }
+          std::string name = word.substr(0, word.find('='));
+          for (size_t k = 0; k < vars.size(); ++k) vars[k][name] = arg_value(word, k, vars[k], true);
         }
       } else if (ins.keyword == "ENV") {
         for (const auto& [key, value] : env_pairs(ins.args)) {
@@ -990,6 +985,44 @@ std::string final_base(const std::string& dockerfile,
   return query_dockerfile(dockerfile, build_args, platform, [](Checker& c) { return c.final_base(); });
 }
 
+namespace {
+// Make's escaping, as Ninja and Make read depfiles.
+std::string make_path(const std::string& p) {
+  std::string out;
+  for (char c : p) {
+    if (c == ' ' || c == '#' || c == '\\') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+void write_depfile(const ContextOptions& o, const Context& ctx) {
+  std::vector<std::string> paths = {o.context, o.dockerfile};
+  for (const std::string& p : {o.context + "/.dockerignore", o.dockerfile + ".dockerignore"}) {
+    std::error_code ec;
+    if (fs::exists(p, ec)) paths.push_back(p);
+  }
+  paths.insert(paths.end(), o.depends.begin(), o.depends.end());
+  for (const auto& f : ctx.files()) paths.push_back(ctx.display(f));
+  for (const auto& d : ctx.dirs()) paths.push_back(ctx.display(d));
+  std::string tmp = o.depfile + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << make_path(o.depfile_target) << ":";
+    std::set<std::string> seen;
+    for (const auto& p : paths) {
+      if (seen.insert(p).second) out << " \\\n  " << make_path(p);
+    }
+    out << "\n";
+    if (!out) throw InputError("cannot write the depfile " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, o.depfile, ec);
+  if (ec) throw InputError("cannot write the depfile " + o.depfile + ": " + ec.message());
+}
+}  // namespace
+
 ContextStats check_context(const ContextOptions& o, Reporter& report) {
   if (o.platforms.empty()) throw InputError("no --platform given");
   std::ifstream in(o.dockerfile, std::ios::binary);
@@ -1013,6 +1046,8 @@ ContextStats check_context(const ContextOptions& o, Reporter& report) {
   Context ctx(fs::path(o.context), ignore);
   ContextStats stats;
   ctx.walk(stats);
+  if (!o.depfile.empty()) write_depfile(o, ctx);
+  if (!o.check) return stats;
 
   std::vector<Finding> findings;
   Checker(o, ctx, df, findings).run(stats);

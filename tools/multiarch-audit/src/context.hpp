@@ -19,6 +19,13 @@ struct ContextOptions {
   std::vector<std::pair<std::string, std::string>> build_args;
   // BuildKit lint findings, one per line: <line>\t<error|warning>\t<rule>\t<message>
   std::string lint_file;
+  // false: only walk the context (for the depfile), no findings.
+  bool check = true;
+  // A Make-style depfile: <depfile_target> depends on the context folder,
+  // the Dockerfile, the ignore files, every file and folder the build sends
+  // (after .dockerignore) and <depends>.  Written when <depfile> is set.
+  std::string depfile, depfile_target;
+  std::vector<std::string> depends;
 };
 
 struct ContextStats {

@@ -1328,6 +1328,43 @@ TEST(context_check_reports_with_file_and_line) {
   CHECK(r.errors == 0);
 }
 
+TEST(context_depfile_lists_what_the_build_sends) {
+  // One walk gives the findings and the depfile; .dockerignore as BuildKit reads it.
+  TempDir d;
+  d.write("Dockerfile", "FROM scratch\nCOPY . /\n");
+  d.write(".dockerignore", "build\n**/*.log\n!keep.log\n");
+  d.write("src/a b#c.txt", "x");
+  d.write("src/x.log", "x");
+  d.write("keep.log", "x");
+  d.write("build/out.o", "x");
+  std::string dep = (d.path / "out.d").string();
+  std::string out, err;
+  int rc = run_cli({"context", "--dockerfile", (d.path / "Dockerfile").string(),
+                    "--context", d.path.string(), "--platform", "linux/amd64", "--depfile", dep,
+                    "--depfile-target", "/stamp $x", "--depends", "/extra", "--no-check"},
+                   out, err);
+  CHECK(rc == 0);
+  std::ifstream in(dep);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string t = text.str();
+  CHECK(starts_with(t, "/stamp\\ $$x: \\\n"));
+  CHECK_HAS(t, "/src/a\\ b\\#c.txt \\\n");
+  CHECK_HAS(t, "/keep.log");
+  CHECK_HAS(t, "/.dockerignore");
+  CHECK_HAS(t, "  /extra");
+  CHECK_HAS(t, (d.path / "src").string().c_str());
+  CHECK(t.find("x.log") == std::string::npos);
+  CHECK(t.find("out.o") == std::string::npos);
+  CHECK(t.find("/build") == std::string::npos);
+  CHECK(out.find("error") == std::string::npos);
+  // Without --depfile-target the option is refused.
+  rc = run_cli({"context", "--dockerfile", (d.path / "Dockerfile").string(), "--context",
+                d.path.string(), "--platform", "linux/amd64", "--depfile", dep},
+               out, err);
+  CHECK(rc == 2);
+}
+
 TEST(context_check_fix_names_the_path_below_the_platform_folder) {
   // Seen on ninja: one platform's build copied for every platform.
   TempDir d;
