@@ -43,6 +43,8 @@ Docker, Buildx, the builder and the registry when the targets build.
       [CONTEXT <dir>]
       [BUILD_ARGS <KEY=VALUE>...]
       [LABELS <KEY=VALUE>...]
+      [ANNOTATIONS [index:|manifest:|manifest[<platform>]:]<key>=<value>...]
+      [VERSION <version>] [LICENSES <SPDX expression>] [METADATA ON|OFF]
       [SECRETS id=<id>,src=<file> | id=<id>,env=<VAR> ...]
       [DEPENDS <target-or-file>...]
       [BUILDER <name>]
@@ -84,9 +86,30 @@ Docker, Buildx, the builder and the registry when the targets build.
      ``${CMAKE_CURRENT_BINARY_DIR}/<name>.image.json`` is written::
 
        {"repository": "...", "tags": ["..."], "digest": "sha256:<index>",
-        "platforms": {"linux/arm64": "sha256:<manifest>", ...}}
+        "platforms": {"linux/arm64": "sha256:<manifest>", ...},
+        "version": "1.4.0", "promote_tags": ["1.4.0", "1.4", "1", "latest"],
+        "promote_aliases": ["1.4", "1", "latest"],
+        "labels": {"org.opencontainers.image.title": "...", ...},
+        "annotations": {"index": {...}, "manifests": {"linux/arm64": {...}, ...}}}
 
      Smoke tests, promotion, signing and deploy steps read this file.
+     ``labels`` and ``annotations`` are as pushed; ``promote_tags`` are the
+     ``PROMOTE_TAGS`` resolved for this build's version and commit.
+
+     Before step 1, the `release metadata`_ is read (git, the version, the
+     epoch) and every tag of ``TAGS`` and ``PROMOTE_TAGS`` resolved and
+     checked: a tag that resolves to nothing valid stops the build, naming
+     the placeholder and its value, before anything is pushed.  The same
+     step writes ``${CMAKE_CURRENT_BINARY_DIR}/<name>.bake.json``, a
+     ``docker buildx bake`` file of the exact build (see `release
+     metadata`_).  With ``-DMULTIARCH_DRY_RUN=ON`` when CMake runs, the
+     target runs the read-only checks, writes the Bake file and prints the
+     ``docker buildx build`` and ``docker buildx imagetools create``
+     commands it would run, as ``multiarch: would run: [...]`` (a JSON array
+     of the arguments), and runs neither: nothing is built, pushed or
+     tagged, and no builder is created or changed (``docker buildx inspect
+     --bootstrap`` still starts a stopped builder).  The cache keeps the
+     value: configure with ``-DMULTIARCH_DRY_RUN=OFF`` to build for real.
 
   ``REPOSITORY``
     Required.  ``host[:port]/path`` as in ``docker push``, lowercase path
@@ -103,9 +126,41 @@ Docker, Buildx, the builder and the registry when the targets build.
     riscv64 mips64le loong64``.
 
   ``TAGS``
-    The tags pushed by ``<name>``.  Default: ``${PROJECT_VERSION}``; with
-    neither, configuring fails.  A tag matches
-    ``[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}``.
+    The tags pushed by ``<name>``.  Default: the version (``VERSION``, else
+    ``MULTIARCH_VERSION``, else ``${PROJECT_VERSION}``); with none,
+    configuring fails.  A tag matches ``[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}``
+    once its placeholders are resolved, which happens each time the image
+    target runs, not when CMake runs:
+
+    ``@VERSION@``, ``@MAJOR@``, ``@MINOR@``, ``@PATCH@``
+      The version and its parts (a missing part is ``0``; a leading ``v``
+      is dropped).
+    ``@GIT_SHA@``
+      The first 7 characters of the commit of the source tree's ``HEAD``
+      (the source folder of the ``add_multiarch_image`` call).  An error
+      outside git.
+    ``@GIT_BRANCH@``
+      The checked-out branch, ``/`` turned into ``-``.  An error on a
+      detached ``HEAD`` and outside git.
+    ``SEMVER``
+      A tag set, as docker/metadata-action's ``type=semver`` with
+      ``flavor: latest=auto``: for 1.4.0 the tags ``1.4.0``, ``1.4``,
+      ``1`` and ``latest``.  A pre-release (``1.4.0-rc.1``) gets its full
+      version only; a ``0.y.z`` version no tag ``0``.  The aliases
+      (``latest``, ``1``, ``1.4``) never move backwards: when the
+      repository's tag list (``/v2/<path>/tags/list``) holds a higher
+      release ``X.Y.Z`` of an alias's family, that alias stays where it
+      is, and the step says so.  Needs a version ``MAJOR.MINOR.PATCH``.
+
+    The image target's depfile lists git's ``HEAD`` and the branch it
+    names, so a new commit builds and pushes again without reconfiguring.
+
+  ``VERSION``
+    The image's version, for the placeholders, ``SEMVER`` and the label
+    ``org.opencontainers.image.version``; with a pre-release part, which
+    ``project(VERSION)`` cannot hold, e.g. ``VERSION 1.4.0-rc.1``.
+    Default: the cache variable ``MULTIARCH_VERSION``, else
+    ``PROJECT_VERSION``.  ``MAJOR[.MINOR[.PATCH[.TWEAK]]][-pre][+build]``.
 
   ``PROMOTE_TAGS``
     Release tags, moved by the target ``<name>-promote`` (and ``image-promote``
@@ -114,7 +169,14 @@ Docker, Buildx, the builder and the registry when the targets build.
     for the image passed against that very digest, and every platform of the
     image was tested, and every audit test of the `portability checks`_
     passed as well.  Otherwise promotion lists the platforms that failed or
-    were not run and moves no tag.
+    were not run and moves no tag.  Placeholders and ``SEMVER`` as for
+    ``TAGS``: resolved when the image builds (and checked then, before
+    anything is pushed), so promotion moves the tags of the version and
+    commit that were built and tested; ``SEMVER``'s aliases are checked
+    against the registry's tag list again when promoting.  A tag may not
+    result from both ``TAGS`` and ``PROMOTE_TAGS``: with ``PROMOTE_TAGS
+    SEMVER``, give ``TAGS`` e.g. ``@VERSION@-candidate`` or
+    ``sha-@GIT_SHA@``.
 
   ``DOCKERFILE``
     Default ``<CONTEXT>/Dockerfile``; with ``ARTIFACTS``,
@@ -133,7 +195,27 @@ Docker, Buildx, the builder and the registry when the targets build.
     way: build arguments are recorded in the image.
 
   ``LABELS``
-    ``KEY=VALUE`` pairs set as image labels (``--label``).
+    ``KEY=VALUE`` pairs set as image labels (``--label``).  A key of the
+    `release metadata`_ given here replaces its default label (not its
+    annotations).
+
+  ``ANNOTATIONS``
+    OCI annotations, ``[index:|manifest:|manifest[<platform>]:]key=value``,
+    passed verbatim as ``--annotation`` (no prefix: ``manifest:``, as in
+    Buildx; ``<platform>`` one of ``PLATFORMS`` as normalised, e.g.
+    ``manifest[linux/arm/v7]:``).  A value for the key of a default
+    annotation replaces it on that level; ``manifest[<platform>]:`` wins
+    over ``manifest:`` on that platform.
+
+  ``LICENSES``
+    An SPDX license expression, e.g. ``"MIT OR Apache-2.0"``: the label and
+    annotations ``org.opencontainers.image.licenses``.  No default: nothing
+    is guessed.
+
+  ``METADATA``
+    ``ON`` (default) sets the `release metadata`_ labels and annotations;
+    ``OFF`` sets none (``LABELS`` and ``ANNOTATIONS`` still apply, and the
+    build still gets ``SOURCE_DATE_EPOCH``).
 
   ``SECRETS``
     BuildKit secrets for ``RUN --mount=type=secret,id=<id>`` steps:
@@ -384,6 +466,66 @@ Docker, Buildx, the builder and the registry when the targets build.
   Target properties set on ``<name>``: ``MULTIARCH_REPOSITORY``,
   ``MULTIARCH_PLATFORMS`` (normalised), ``MULTIARCH_TAGS``,
   ``MULTIARCH_PROMOTE_TAGS``, ``MULTIARCH_IMAGE_JSON``.
+
+  .. _`release metadata`:
+
+  **Release metadata.**  Every image gets the ``org.opencontainers.image.*``
+  keys that docker/metadata-action sets, as image labels (each platform's
+  config) and as OCI annotations of the index and of each platform's
+  manifest (``--annotation index:...`` and ``manifest:...``):
+
+  =============== ============================================================
+  key             value (a key whose value is empty is left out)
+  =============== ============================================================
+  ``title``       ``PROJECT_NAME`` of the directory that declares the image
+  ``description`` ``PROJECT_DESCRIPTION``
+  ``url``         ``PROJECT_HOMEPAGE_URL``
+  ``source``      the URL of the git remote ``origin`` of the source tree,
+                  else of its first remote; ``user:password@`` removed, and
+                  ``[user@]host:path`` written ``https://host/path``
+  ``version``     the version (``VERSION``, ``MULTIARCH_VERSION``,
+                  ``PROJECT_VERSION``)
+  ``revision``    the full commit of the source tree's ``HEAD``
+  ``created``     the epoch below, as ``YYYY-MM-DDThh:mm:ssZ``
+  ``licenses``    ``LICENSES``
+  =============== ============================================================
+
+  git is read when the image target runs (``git rev-parse``, ``git log``,
+  ``git config``: three quick calls), never when CMake runs; the remote's
+  credentials reach no label, file or log.  One epoch serves the build:
+  ``SOURCE_DATE_EPOCH`` from the environment of ``cmake --build``, else the
+  commit time of ``HEAD``, else (outside git) the time of the build.  It
+  goes to BuildKit as the build argument ``SOURCE_DATE_EPOCH``, from which
+  BuildKit writes the config's ``created`` and the history's times, and
+  becomes the ``created`` label.  An image of one platform is pushed as an
+  index as well (``BUILDKIT_MULTI_PLATFORM=1``): BuildKit refuses index
+  annotations otherwise, and the read-back expects an index.  Provenance is
+  requested as Buildx's default (``--attest type=provenance,mode=min``).
+
+  The Bake file ``<name>.bake.json`` holds the exact build as one target
+  named ``<name>`` with every character other than ``[A-Za-z0-9_-]``
+  turned into ``_`` (Bake allows no other): context, Dockerfile,
+  platforms, build arguments (``SOURCE_DATE_EPOCH`` included), labels,
+  annotations, secrets by id and source, attestations and the output
+  (push by digest); no builder, and ``${`` and ``%{`` escaped as Bake
+  requires.  ``docker buildx bake -f <name>.bake.json --print <target>``
+  shows it; building from it needs ``--allow fs.read=<CONTEXT>``.
+
+  docker/metadata-action's inputs and this package's keywords:
+
+  =========================================== ==========================================
+  metadata-action                             ``add_multiarch_image``
+  =========================================== ==========================================
+  ``tags: type=semver,pattern={{version}}``   ``@VERSION@`` (or ``SEMVER``)
+  ``type=semver,pattern={{major}}.{{minor}}`` ``@MAJOR@.@MINOR@`` (in ``SEMVER``)
+  ``type=semver,pattern={{major}}``           ``@MAJOR@`` (in ``SEMVER``, not for 0.y.z)
+  ``flavor: latest=auto``                     ``SEMVER`` (``latest`` for a release)
+  ``type=sha``                                ``sha-@GIT_SHA@``
+  ``type=ref,event=branch``                   ``@GIT_BRANCH@``
+  ``labels:``                                 ``LABELS``
+  ``annotations:``                            ``ANNOTATIONS``
+  ``images:``                                 ``REPOSITORY``
+  =========================================== ==========================================
 
   .. _`portability checks`:
 
@@ -697,6 +839,15 @@ Cache variables
   Default builder of every image that names none.
 ``MULTIARCH_DOCKER_EXECUTABLE``
   The ``docker`` CLI.  Looked up on ``PATH``; needed at build time only.
+``MULTIARCH_VERSION``
+  The version of every image that gives no ``VERSION``, e.g.
+  ``-DMULTIARCH_VERSION=1.4.0-rc.1``; empty (default): ``PROJECT_VERSION``.
+``MULTIARCH_DRY_RUN``
+  ``ON``: image targets print the commands they would run and run none
+  that builds, pushes or tags (see ``add_multiarch_image``).
+``MULTIARCH_GIT_EXECUTABLE``
+  The ``git`` of the `release metadata`_; looked up on ``PATH``.  Without
+  it, images are built as outside git.
 ``MULTIARCH_SKIP_UNRUNNABLE``
   ``OFF`` (default): a smoke test of a platform this host cannot run fails.
   ``ON``: it is skipped.
@@ -886,6 +1037,10 @@ function(add_multiarch_image name)
     list(APPEND platforms "${norm}")
   endforeach()
 
+  if("VERSION" IN_LIST arg_KEYWORDS_MISSING_VALUES)
+    _multiarch_fail("${name}" "VERSION needs a value, e.g. VERSION 1.4.0-rc.1. (A build argument "
+      "named VERSION is written BUILD_ARGS VERSION=<value>.)")
+  endif()
   # The version: VERSION, else -DMULTIARCH_VERSION, else PROJECT_VERSION
   # (which has no pre-release part).  Metadata.cmake resolves @VERSION@ ...
   if(NOT DEFINED arg_VERSION OR arg_VERSION STREQUAL "")
@@ -1177,9 +1332,10 @@ function(_multiarch_signing_declare name sign_key verify_key recursive promote_t
     _multiarch_fail("${name}" "SIGN_KEY signs the tested digest when <name>-promote moves the "
       "PROMOTE_TAGS, and there are none; add PROMOTE_TAGS <tag>... or remove SIGN_KEY.")
   endif()
+  string(TOUPPER "${recursive}" recursive_upper)
   if(recursive STREQUAL "")
     set(recursive OFF)
-  elseif(NOT recursive MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0)$")
+  elseif(NOT recursive_upper MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|Y|N|1|0)$")
     _multiarch_fail("${name}" "SIGN_RECURSIVE \"${recursive}\" is not ON or OFF.")
   elseif(recursive)
     set(recursive ON)

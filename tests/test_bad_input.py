@@ -54,8 +54,11 @@ CASES = [
      ["is a directory; name the file"]),
     ("context not a directory", 'REPOSITORY "${REPO}" PLATFORMS linux/amd64 CONTEXT missing-dir',
      ["missing-dir\" is not a directory"]),
-    ("build arg without =", 'REPOSITORY "${REPO}" PLATFORMS linux/amd64 BUILD_ARGS VERSION',
-     ['BUILD_ARGS value "VERSION" is not KEY=VALUE']),
+    ("build arg without =", 'REPOSITORY "${REPO}" PLATFORMS linux/amd64 BUILD_ARGS GREETING',
+     ['BUILD_ARGS value "GREETING" is not KEY=VALUE']),
+    # VERSION is a keyword of its own (the image's version).
+    ("build arg named like a keyword", 'REPOSITORY "${REPO}" PLATFORMS linux/amd64 BUILD_ARGS VERSION',
+     ["VERSION needs a value", "BUILD_ARGS VERSION=<value>"]),
     ("unknown keyword", 'REPOSITORY "${REPO}" TAG v1 PLATFORMS linux/amd64',
      ['unknown argument "TAG"']),
     ("bad builder name", 'REPOSITORY "${REPO}" PLATFORMS linux/amd64 BUILDER "my builder"',

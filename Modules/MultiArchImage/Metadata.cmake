@@ -45,15 +45,16 @@ function(_multiarch_validate_tag_template tag error_out)
     string(REGEX REPLACE "^@(.*)@$" "\\1" p_name "${p}")
     if(NOT p_name IN_LIST known_placeholders)
       string(JOIN "@, @" known ${known_placeholders})
-      set(${error_out} "tag \"${tag}\": unknown placeholder ${p}; known: @${known}@ (resolved when "
-        "the image builds), and the tag set SEMVER." PARENT_SCOPE)
+      string(CONCAT msg "tag \"${tag}\": unknown placeholder ${p}; known: @${known}@ (resolved "
+        "when the image builds), and the tag set SEMVER.")
+      set(${error_out} "${msg}" PARENT_SCOPE)
       return()
     endif()
     string(REPLACE "${p}" "0" probe "${probe}")
   endforeach()
   _multiarch_validate_tag("${probe}" error)
   if(error AND used)
-    set(error "tag \"${tag}\" is invalid even with its placeholders resolved; a tag starts with a "
+    string(CONCAT error "tag \"${tag}\" is invalid even with its placeholders resolved; a tag starts with a "
       "letter, digit or _ and holds only letters, digits, _ . - (e.g. @VERSION@-rc or sha-@GIT_SHA@).")
   endif()
   set(${error_out} "${error}" PARENT_SCOPE)
@@ -141,9 +142,10 @@ function(_multiarch_resolve_tags out)
   foreach(tag IN LISTS arg_TAGS)
     if(tag STREQUAL "SEMVER")
       if(NOT v_SEMVER)
-        set(${out}_ERROR "${arg_KEYWORD} SEMVER needs a version MAJOR.MINOR.PATCH[-prerelease]; the "
-          "version is \"${arg_VERSION}\". Fix: project(... VERSION x.y.z), the keyword VERSION or "
-          "-DMULTIARCH_VERSION=x.y.z[-rc.1]. Nothing was pushed." PARENT_SCOPE)
+        string(CONCAT msg "${arg_KEYWORD} SEMVER needs a version MAJOR.MINOR.PATCH[-prerelease]; "
+          "the version is \"${arg_VERSION}\". Fix: project(... VERSION x.y.z), the keyword VERSION "
+          "or -DMULTIARCH_VERSION=x.y.z[-rc.1]. Nothing was pushed.")
+        set(${out}_ERROR "${msg}" PARENT_SCOPE)
         return()
       endif()
       _multiarch_semver_tags("${arg_VERSION}" set set_aliases)
@@ -158,7 +160,7 @@ function(_multiarch_resolve_tags out)
       set(problem "")
       if(p MATCHES "^@(VERSION|MAJOR|MINOR|PATCH)@$")
         if(NOT v_VALID)
-          set(problem "the version \"${arg_VERSION}\" is not MAJOR[.MINOR[.PATCH]][-prerelease] (set "
+          string(CONCAT problem "the version \"${arg_VERSION}\" is not MAJOR[.MINOR[.PATCH]][-prerelease] (set "
             "project(... VERSION), the keyword VERSION or -DMULTIARCH_VERSION)")
         endif()
         set(map_VERSION "${version}")
@@ -175,14 +177,14 @@ function(_multiarch_resolve_tags out)
       elseif(p STREQUAL "@GIT_BRANCH@")
         if(NOT arg_IN_GIT)
           set(problem "the source tree is not in a git repository with a commit")
-        elseif(arg_GIT_BRANCH STREQUAL "")
+        elseif("${arg_GIT_BRANCH}" STREQUAL "")
           set(problem "HEAD is detached (no branch is checked out)")
         endif()
         string(REPLACE "/" "-" sub "${arg_GIT_BRANCH}")
       endif()
       if(problem)
-        set(${out}_ERROR "${arg_KEYWORD} tag \"${tag}\": ${p} cannot be resolved: ${problem}. "
-          "Nothing was pushed." PARENT_SCOPE)
+        set(${out}_ERROR "${arg_KEYWORD} tag \"${tag}\": ${p} cannot be resolved: ${problem}. Nothing was pushed."
+          PARENT_SCOPE)
         return()
       endif()
       string(REPLACE "${p}" "${sub}" value "${value}")
@@ -192,7 +194,7 @@ function(_multiarch_resolve_tags out)
     _multiarch_validate_tag("${value}" error)
     if(error)
       if(used)
-        set(error "${arg_KEYWORD} tag \"${tag}\" resolves to \"${value}\" (${last_placeholder} is "
+        string(CONCAT error "${arg_KEYWORD} tag \"${tag}\" resolves to \"${value}\" (${last_placeholder} is "
           "\"${last_value}\"), which is invalid: ${error}")
       else()
         set(error "${arg_KEYWORD}: ${error}")
@@ -314,7 +316,7 @@ function(_multiarch_git_facts git dir prefix)
     return()
   endif()
   execute_process(COMMAND "${git}" -C "${dir}" rev-parse --path-format=absolute --git-dir
-      --git-common-dir --symbolic-full-name HEAD HEAD
+      --git-common-dir HEAD --symbolic-full-name HEAD
     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT rc EQUAL 0)
     return()  # not in git, or no commit yet
@@ -326,8 +328,8 @@ function(_multiarch_git_facts git dir prefix)
   endif()
   list(GET lines 0 git_dir)
   list(GET lines 1 common_dir)
-  list(GET lines 2 ref)
-  list(GET lines 3 revision)
+  list(GET lines 2 revision)
+  list(GET lines 3 ref)
   set(files "${git_dir}/HEAD")
   set(branch "")
   if(ref MATCHES "^refs/heads/(.+)$")

@@ -51,6 +51,9 @@ const char* const kUsage =
     "      Prints \"<line> <image>\" for every image the FROM lines pull (stages and scratch left out).\n"
     "  multiarch-audit identify <file>...\n"
     "      Describes ELF files.\n"
+    "  multiarch-audit platform <os/arch[/variant]>...\n"
+    "      Normalises platforms: \"<given>\\t<platform>\\t<uname -m>\\t<qemu handler>\" per line,\n"
+    "      or \"<given>\\terror: <why>\" (exit 1).\n"
     "  multiarch-audit resolve --platform <p> [--dir <folder>]... <file>...\n"
     "      For staging: each file (kind executable|shared|other|malformed, whether the\n"
     "      platform runs it, interpreter, soname, rpath, runpath) and the shared libraries\n"
@@ -289,6 +292,24 @@ int resolve(Args& args, std::ostream& out) {
   return 0;
 }
 
+// One line per platform: <input> <normalised or "error: <why>"> <uname -m> <qemu handler>.
+int platform_command(Args& args, std::ostream& out) {
+  if (args.done()) throw Usage("platform needs platforms");
+  int rc = 0;
+  while (!args.done()) {
+    std::string text = args.take();
+    Platform p;
+    std::string err;
+    if (parse_platform(text, p, err)) {
+      out << text << "\t" << p.str() << "\t" << uname_machine(p) << "\t" << qemu_name(p) << "\n";
+    } else {
+      out << text << "\terror: " << err << "\n";
+      rc = 1;
+    }
+  }
+  return rc;
+}
+
 int identify(Args& args, std::ostream& out) {
   if (args.done()) throw Usage("identify needs files");
   int rc = 0;
@@ -335,6 +356,7 @@ int cli_main(const std::vector<std::string>& a, int stdin_fd, std::ostream& out,
     if (a[1] == "context") return context(args, out);
     if (a[1] == "identify") return identify(args, out);
     if (a[1] == "resolve") return resolve(args, out);
+    if (a[1] == "platform") return platform_command(args, out);
     if (a[1] == "final-base" || a[1] == "from-images") return bases_command(a[1], args, out);
     throw Usage("unknown command \"" + a[1] + "\"");
   } catch (const Usage& e) {

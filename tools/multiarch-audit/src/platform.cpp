@@ -10,13 +10,20 @@ std::string Platform::str() const {
   return variant.empty() ? os + "/" + arch : os + "/" + arch + "/" + variant;
 }
 
+// The same rules as _multiarch_normalize_platform in Common.cmake (the
+// configure-time check of PLATFORMS); tests/test_configure.py holds them to it.
 bool parse_platform(std::string_view text, Platform& out, std::string& error) {
   auto parts = split(text, '/');
-  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty()) {
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty() ||
+      (parts.size() == 3 && parts[2].empty())) {
     error = "platform \"" + std::string(text) + "\" is malformed; write os/arch[/variant], e.g. linux/arm64";
     return false;
   }
   Platform p{to_lower(parts[0]), to_lower(parts[1]), parts.size() == 3 ? to_lower(parts[2]) : ""};
+  if (p.os != "linux") {
+    error = "platform \"" + std::string(text) + "\": operating system \"" + p.os + "\" is not supported";
+    return false;
+  }
   if (p.arch == "x86_64" || p.arch == "x86-64") p.arch = "amd64";
   if (p.arch == "aarch64") p.arch = "arm64";
   if (p.arch == "armhf" || p.arch == "armel") p.arch = "arm";
@@ -29,15 +36,46 @@ bool parse_platform(std::string_view text, Platform& out, std::string& error) {
     error = "platform \"" + std::string(text) + "\": unknown architecture \"" + p.arch + "\"";
     return false;
   }
+  auto one_of = [&](std::initializer_list<const char*> variants) {
+    for (const char* v : variants) {
+      if (p.variant == v) return true;
+    }
+    return false;
+  };
   if (p.arch == "arm64" && p.variant == "v8") p.variant.clear();
   if (p.arch == "amd64" && p.variant == "v1") p.variant.clear();
   if (p.arch == "arm" && p.variant.empty()) p.variant = "v7";
-  if (p.arch == "arm" && p.variant != "v5" && p.variant != "v6" && p.variant != "v7") {
-    error = "platform \"" + std::string(text) + "\": unknown arm variant \"" + p.variant + "\"";
+  bool variant_ok = p.variant.empty() ||
+                    (p.arch == "arm" && one_of({"v5", "v6", "v7"})) ||
+                    (p.arch == "amd64" && one_of({"v2", "v3", "v4"})) ||
+                    (p.arch == "arm64" && one_of({"v8.1", "v8.2", "v8.3", "v8.4", "v8.5", "v8.6", "v8.7",
+                                                  "v8.8", "v8.9", "v9", "v9.0", "v9.1", "v9.2", "v9.3",
+                                                  "v9.4", "v9.5"}));
+  if (!variant_ok) {
+    error = "platform \"" + std::string(text) + "\": unknown " + p.arch + " variant \"" + p.variant + "\"";
     return false;
   }
   out = p;
   return true;
+}
+
+std::string uname_machine(const Platform& p) {
+  if (p.arch == "amd64") return "x86_64";
+  if (p.arch == "arm64") return "aarch64";
+  if (p.arch == "arm") return "arm" + p.variant + "l";
+  if (p.arch == "386") return "i686";
+  if (p.arch == "mips64le") return "mips64";
+  if (p.arch == "loong64") return "loongarch64";
+  return p.arch;  // ppc64le, s390x, riscv64, mips64
+}
+
+std::string qemu_name(const Platform& p) {
+  if (p.arch == "amd64") return "x86_64";
+  if (p.arch == "arm64") return "aarch64";
+  if (p.arch == "386") return "i386";
+  if (p.arch == "mips64le") return "mips64el";
+  if (p.arch == "loong64") return "loongarch64";
+  return p.arch;  // arm, ppc64le, s390x, riscv64, mips64
 }
 
 Platform host_platform() {

@@ -23,6 +23,13 @@ bool parse_platform(std::string_view text, Platform& out, std::string& error);
 // The platform this tool was compiled for (the build host).
 Platform host_platform();
 
+// What `uname -m` prints on the platform (x86_64, aarch64, armv7l, ...), and
+// the name of the QEMU user-mode binfmt_misc handler that runs its programs
+// on another host (qemu-<name>): SmokeTest.cmake's table, held to this by
+// tests/test_configure.py.
+std::string uname_machine(const Platform& p);
+std::string qemu_name(const Platform& p);
+
 // Debian's name for the platform's architecture ("armhf" for linux/arm/v7);
 // "" if Debian has none.
 std::string debian_arch(const Platform& p);

@@ -1,0 +1,58 @@
+"""Fast checks with no registry and no Docker: the one table the package
+keeps in CMake besides its tool (platform normalisation at configure time,
+and the `uname -m` / QEMU handler names of the smoke tests) agrees with the
+tool's (multiarch-audit platform), for valid and invalid spellings."""
+
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from harness import PREFIX, SOURCE_DIR, run
+
+SPELLINGS = [
+    # valid
+    "linux/amd64", "linux/x86_64", "linux/x86-64", "linux/amd64/v1", "linux/amd64/v3", "linux/arm64",
+    "linux/aarch64", "linux/arm64/v8", "linux/arm64/v8.2", "linux/arm64/v9", "linux/arm", "linux/armhf",
+    "linux/armel", "linux/arm/v5", "linux/arm/v6", "linux/arm/v7", "linux/386", "linux/i386",
+    "linux/i686", "linux/ppc64le", "linux/s390x", "linux/riscv64", "linux/mips64le", "linux/mips64",
+    "linux/loong64", "linux/AMD64",
+    # invalid
+    "linux/sparc64", "linux/arm/v8", "linux/arm64/v7", "linux/amd64/v5", "linux/riscv64/v1",
+    "windows/amd64", "linux", "linux/arm64/", "/amd64", "linux/arm/v7/x",
+]
+
+
+class PlatformTable(unittest.TestCase):
+    def test_cmake_and_tool_agree(self):
+        script = Path(tempfile.mkdtemp()) / "normalize.cmake"
+        script.write_text(
+            'cmake_minimum_required(VERSION 3.20)\n'
+            f'include([[{SOURCE_DIR}/Modules/MultiArchImage/Common.cmake]])\n'
+            'foreach(p IN LISTS SPELLINGS)\n'
+            '  _multiarch_normalize_platform("${p}" norm error)\n'
+            '  if(error)\n'
+            '    message("${p}\\terror")\n'
+            '  else()\n'
+            '    _multiarch_machine("${norm}" machine qemu)\n'
+            '    message("${p}\\t${norm}\\t${machine}\\t${qemu}")\n'
+            '  endif()\n'
+            'endforeach()\n')
+        cmake = run(["cmake", f"-DSPELLINGS={';'.join(SPELLINGS)}", "-P", script], check=True).stdout
+        tool = subprocess.run([str(PREFIX / "bin" / "multiarch-audit"), "platform", *SPELLINGS],
+                              stdout=subprocess.PIPE, text=True).stdout
+        cmake_rows = [line.split("\t") for line in cmake.splitlines()]
+        tool_rows = [line.split("\t") for line in tool.splitlines()]
+        self.assertEqual(len(cmake_rows), len(SPELLINGS), cmake)
+        self.assertEqual(len(tool_rows), len(SPELLINGS), tool)
+        for c, t in zip(cmake_rows, tool_rows):
+            with self.subTest(platform=c[0]):
+                self.assertEqual(c[0], t[0])
+                if c[1] == "error":
+                    self.assertTrue(t[1].startswith("error:"), f"the tool accepts {c[0]} as {t[1]}")
+                else:
+                    self.assertEqual(c[1:], t[1:])
+
+
+if __name__ == "__main__":
+    unittest.main()
