@@ -64,9 +64,7 @@ Docker, Buildx, the builder and the registry when the targets build.
   that builds every image of the project.  The build goes in this order,
   and stops at the first failure with nothing tagged:
 
-  1. The context check of the `portability checks`_ (unless
-     ``PORTABILITY_CHECK OFF``); the Dockerfile and context exist, Buildx
-     is present, the builder
+  1. The Dockerfile and context exist, Buildx is present, the builder
      exists (one declared with :command:`add_multiarch_builder` is created
      first) and can build every declared platform (``docker buildx inspect
      --bootstrap``), its driver can push an index by digest (the ``docker``
@@ -76,7 +74,9 @@ Docker, Buildx, the builder and the registry when the targets build.
      ``REPOSITORY`` or a ``FROM`` image of the Dockerfile is on a registry
      on this host's loopback (``localhost``, ``127.0.0.0/8``, ``::1``;
      otherwise that is the BuildKit container itself), and the registry
-     answers.
+     answers.  Then the context check of the `portability checks`_ (unless
+     ``PORTABILITY_CHECK OFF``), whose walk of the context also lists, for
+     the next build's up-to-date check, what the build sends.
   2. ``docker buildx build --platform <list>`` pushes the index *by digest*,
      with no tag.
   3. The index is read back from the registry; its platforms must equal
@@ -536,8 +536,9 @@ Docker, Buildx, the builder and the registry when the targets build.
   ``error|warning|accepted: <file>[:<line>]: <what> [<rule>]``, then a
   ``summary:`` line.
 
-  *The context check* runs first in ``<name>`` (again whenever the push
-  runs again) and, every time, as the target ``<name>-check``.  It reads the
+  *The context check* runs in ``<name>`` after its preconditions, before
+  the build (again whenever the push runs again) and, every time, as the
+  target ``<name>-check``.  It reads the
   Dockerfile and the build context, leaving out what ``.dockerignore`` (or
   ``<Dockerfile>.dockerignore``) leaves out, with the values of
   ``BUILD_ARGS`` and of ``TARGETPLATFORM``, ``TARGETARCH``, ... for each
@@ -1243,17 +1244,17 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
   # The push is a custom command with a stamp: it reruns only when its
   # arguments (image.cmake), the Dockerfile, a DEPENDS target or file, or a
   # file the build would send from the context changed.  BuildImage.cmake
-  # writes the depfile listing the context (after .dockerignore) and writes
+  # runs the context check (Portability.cmake declares its settings), whose
+  # walk of the context (after .dockerignore) writes the depfile, and writes
   # the stamp last, so a failed build leaves none.
   set(stamp "${state_dir}/pushed.stamp")
   string(JOIN " " platform_text ${platforms})
-  # The context check (Portability.cmake) runs first in the same command.
   _multiarch_portability_declare("${name}" "${platforms}" "${image_file}" "${state_dir}"
     "${arg_DEPENDS}" "${arg_PORTABILITY_CHECK}" "${arg_PORTABILITY_ALLOW}"
-    portability_command portability_file portability_results)
+    portability_file portability_results)
   add_custom_command(OUTPUT "${stamp}"
-    ${portability_command}
     COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
+            "-DMULTIARCH_PORTABILITY_FILE=${portability_file}"
             "-DMULTIARCH_AUDIT_TOOL=$<TARGET_FILE:MultiArchImage::audit>"
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/BuildImage.cmake"
     # The Dockerfile is listed in the depfile, not here: if it goes missing,
@@ -1284,8 +1285,14 @@ set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
   set(promote_file "${state_dir}/promote.cmake")
   # Signing settings go to promote.cmake, not image.cmake: a new key must
   # not push the image again (a new digest would need testing again).
-  _multiarch_signing_declare("${name}" "${arg_SIGN_KEY}" "${arg_VERIFY_KEY}" "${arg_SIGN_RECURSIVE}"
-    "${arg_PROMOTE_TAGS}" "${image_file}" "${state_dir}" signing_lines)
+  # (Tags and keyword names are not passed on as they are: a value equal to
+  # a keyword of the helper would be taken for that keyword.)
+  list(LENGTH arg_PROMOTE_TAGS promote_count)
+  list(TRANSFORM arg_KEYWORDS_MISSING_VALUES PREPEND "missing:" OUTPUT_VARIABLE missing_values)
+  _multiarch_signing_declare(NAME "${name}" SIGN_KEY "${arg_SIGN_KEY}" VERIFY_KEY "${arg_VERIFY_KEY}"
+    SIGN_RECURSIVE "${arg_SIGN_RECURSIVE}" PROMOTE_TAG_COUNT ${promote_count}
+    MISSING_VALUES ${missing_values} IMAGE_FILE "${image_file}" STATE_DIR "${state_dir}"
+    LINES_VAR signing_lines)
   file(GENERATE OUTPUT "${promote_file}" CONTENT
 "include([==[${image_file}]==])
 set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]==])
@@ -1301,14 +1308,28 @@ ${signing_lines}")
   add_dependencies(image-promote ${name}-promote)
 endfunction()
 
-# Checks SIGN_KEY, VERIFY_KEY and SIGN_RECURSIVE of image <name>; sets
-# <lines_out> to the set() lines promotion reads, and, with VERIFY_KEY, adds
+# Checks SIGN_KEY, VERIFY_KEY and SIGN_RECURSIVE of image NAME (MISSING_VALUES:
+# missing:<keyword> for each keyword of add_multiarch_image given without a
+# value; PROMOTE_TAG_COUNT: how many PROMOTE_TAGS it has); sets LINES_VAR to
+# the set() lines promotion reads, and, with VERIFY_KEY, adds
 # the test <name>[signature] (label signature: it runs after promotion, so
 # not with the multiarch tests, and promotion does not require it).  Keys
 # are files or KMS URIs, never key text, and no password passes through
 # CMake: cosign reads COSIGN_PASSWORD from the environment.
-function(_multiarch_signing_declare name sign_key verify_key recursive promote_tags image_file
-    state_dir lines_out)
+function(_multiarch_signing_declare)
+  cmake_parse_arguments(PARSE_ARGV 0 arg ""
+    "NAME;SIGN_KEY;VERIFY_KEY;SIGN_RECURSIVE;PROMOTE_TAG_COUNT;IMAGE_FILE;STATE_DIR;LINES_VAR"
+    "MISSING_VALUES")
+  set(name "${arg_NAME}")
+  set(sign_key "${arg_SIGN_KEY}")
+  set(verify_key "${arg_VERIFY_KEY}")
+  set(recursive "${arg_SIGN_RECURSIVE}")
+  foreach(keyword SIGN_KEY VERIFY_KEY SIGN_RECURSIVE)
+    if("missing:${keyword}" IN_LIST arg_MISSING_VALUES)
+      _multiarch_fail("${name}" "${keyword} is given without a value; "
+        "write ${keyword} <value> or leave the keyword out.")
+    endif()
+  endforeach()
   foreach(keyword SIGN_KEY VERIFY_KEY)
     string(TOLOWER "${keyword}" var)
     set(key "${${var}}")
@@ -1328,7 +1349,7 @@ function(_multiarch_signing_declare name sign_key verify_key recursive promote_t
     endif()
     set(${var} "${key}")
   endforeach()
-  if(NOT sign_key STREQUAL "" AND NOT promote_tags)
+  if(NOT sign_key STREQUAL "" AND arg_PROMOTE_TAG_COUNT EQUAL 0)
     _multiarch_fail("${name}" "SIGN_KEY signs the tested digest when <name>-promote moves the "
       "PROMOTE_TAGS, and there are none; add PROMOTE_TAGS <tag>... or remove SIGN_KEY.")
   endif()
@@ -1347,9 +1368,9 @@ function(_multiarch_signing_declare name sign_key verify_key recursive promote_t
   _multiarch_set_lines(lines MULTIARCH_SIGN_KEY "${sign_key}" MULTIARCH_SIGN_RECURSIVE "${recursive}"
     MULTIARCH_COSIGN "${cosign}" MULTIARCH_SIGN_OFFLINE "${MULTIARCH_SIGN_OFFLINE}")
   if(NOT verify_key STREQUAL "")
-    set(verify_file "${state_dir}/signature.cmake")
+    set(verify_file "${arg_STATE_DIR}/signature.cmake")
     set(content "# Generated by add_multiarch_image(${name} ... VERIFY_KEY); read by Verify.cmake.\n")
-    _multiarch_set_lines(content MULTIARCH_IMAGE_FILE "${image_file}")
+    _multiarch_set_lines(content MULTIARCH_IMAGE_FILE "${arg_IMAGE_FILE}")
     string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n${lines}")
     _multiarch_set_lines(content MULTIARCH_VERIFY_KEY "${verify_key}")
     _multiarch_write_if_changed("${verify_file}" "${content}")
@@ -1358,7 +1379,7 @@ function(_multiarch_signing_declare name sign_key verify_key recursive promote_t
               -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/Verify.cmake")
     set_tests_properties("${name}[signature]" PROPERTIES LABELS "signature" TIMEOUT 300)
   endif()
-  set(${lines_out} "${lines}" PARENT_SCOPE)
+  set(${arg_LINES_VAR} "${lines}" PARENT_SCOPE)
 endfunction()
 
 function(_multiarch_check_depends name depends)

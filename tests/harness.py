@@ -111,6 +111,10 @@ class Registry:
         return out
 
 
+# A folder in no git repository, for Project(root=...).
+OUTSIDE_GIT = Path("/tmp/multiarch-tests-outside-git")
+
+
 def unique_repo(label):
     """host/path of a repository no other test uses."""
     return f"{REGISTRY}/test/{label}-{uuid.uuid4().hex[:10]}"
@@ -136,8 +140,10 @@ def run(cmd, cwd=None, env=None, timeout=900, check=False):
 class Project:
     """A small CMake project using the package, written into the work dir."""
 
-    def __init__(self, name, cmakelists, files=None, use="find_package"):
-        self.dir = WORK_DIR / "projects" / f"{name}-{uuid.uuid4().hex[:8]}"
+    def __init__(self, name, cmakelists, files=None, use="find_package", root=None):
+        # root: another folder for the project, e.g. one outside any git
+        # repository (the work dir lies in the checkout when CI runs).
+        self.dir = Path(root or WORK_DIR / "projects") / f"{name}-{uuid.uuid4().hex[:8]}"
         self.src = self.dir / "src"
         self.build = self.dir / "build"
         shutil.rmtree(self.dir, ignore_errors=True)

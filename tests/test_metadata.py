@@ -10,8 +10,8 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from harness import (BASE_IMAGE, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
-                     unique_repo)
+from harness import (BASE_IMAGE, OUTSIDE_GIT, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase,
+                     repo_path, run, unique_repo)
 
 OCI = "org.opencontainers.image"
 TWO = ["linux/amd64", "linux/arm64"]
@@ -148,7 +148,7 @@ class Metadata(Reads):
               TAGS @VERSION@ @MAJOR@.@MINOR@.@PATCH@-x)
             add_multiarch_image(plain REPOSITORY "${REPO}-plain" PLATFORMS linux/amd64 METADATA OFF
               ANNOTATIONS index:org.example.only=1)
-            """, SCRATCH)
+            """, SCRATCH, root=OUTSIDE_GIT)
         self.assertNotEqual(run(["git", "-C", project.src, "rev-parse"]).returncode, 0,
                             "the work dir must lie outside any git repository")
         project.configure(f"-DREPO={repo}", check=True)
@@ -186,7 +186,7 @@ class Metadata(Reads):
                 repo = unique_repo("meta-bad")
                 project = Project("meta-bad", f"""
                     add_multiarch_image(app REPOSITORY "${{REPO}}" PLATFORMS linux/amd64 TAGS {tag})
-                    """, SCRATCH)
+                    """, SCRATCH, root=OUTSIDE_GIT)
                 if branch:
                     git(project, "init", "-q", "-b", "main")
                     commit(project, 1700000000)

@@ -195,6 +195,35 @@ class Signing(TestCase):
         self.assertFailsWith(proc, f"MULTIARCH_COSIGN_EXECUTABLE={missing} does not exist",
                              "go install github.com/sigstore/cosign/v3/cmd/cosign@")
 
+    def test_plain_http_registry_verifies_without_credentials(self):
+        """A registry of MULTIARCH_PLAIN_HTTP_REGISTRIES (not loopback by name):
+        the signature test speaks plain HTTP with an empty Docker configuration.
+        (Its smoke tests would need the engine to pull over plain HTTP, so the
+        image is signed here by cosign directly instead of by promotion.)"""
+        path = f"test/sign-plain-{uuid.uuid4().hex[:8]}"
+        repo = f"multiarch-plain-http.test:5000/{path}"
+        project = Project("sign-plain", """
+            enable_testing()
+            add_multiarch_image(app REPOSITORY "${REPO}" PLATFORMS linux/amd64 linux/arm64
+              PROMOTE_TAGS release VERIFY_KEY "${PUB}")
+            """, {"Dockerfile": "FROM scratch\nCOPY Dockerfile /\n"})
+        project.configure(f"-DREPO={repo}", f"-DPUB={self.pub}", OFFLINE,
+                          "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=multiarch-plain-http.test:5000",
+                          check=True)
+        project.build_target(check=True)
+        info = project.image_json("app")
+        proc = project.ctest("-L", "signature")
+        self.assertFailsWith(proc, f"{repo}@{info['digest']}: no signatures found")
+        sc = self.keys / "offline-signing-config.json"
+        run([self.cosign, "signing-config", "create", "--out", sc], check=True)
+        proc = self.run_env([self.cosign, "sign", "--yes", "--key", self.key, "--signing-config", sc,
+                             "--allow-http-registry", f"{repo}@{info['digest']}"])
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        proc = project.ctest("-L", "signature")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        config = project.build / "app.multiarch" / "cosign-no-credentials" / "config.json"
+        self.assertEqual(config.read_text().strip(), '{"auths": {}}')
+
     def test_configure_errors(self):
         cases = [
             ("SIGN_KEY ci.key", "SIGN_KEY signs the tested digest", "add PROMOTE_TAGS"),
@@ -202,6 +231,8 @@ class Signing(TestCase):
              "SIGN_KEY holds key text", "Keys in CMake would land in the cache"),
             ("PROMOTE_TAGS r VERIFY_KEY ci.pub SIGN_RECURSIVE maybe",
              'SIGN_RECURSIVE "maybe" is not ON or OFF'),
+            ("PROMOTE_TAGS r VERIFY_KEY ci.pub SIGN_RECURSIVE",
+             "SIGN_RECURSIVE is given without a value"),
         ]
         for args, *needles in cases:
             with self.subTest(args=args):

@@ -3,6 +3,7 @@
 # <name>.image.json.  Run by the <name> target; by hand:
 #
 #   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
+#         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
 #         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P BuildImage.cmake
 #
 # No tag is set before the registry has been read back and found to hold
@@ -21,7 +22,7 @@ if(NOT MULTIARCH_AUDIT_TOOL OR NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
     "\"${MULTIARCH_AUDIT_TOOL}\". Build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
-include("${CMAKE_CURRENT_LIST_DIR}/Context.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/CheckContext.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
 
 set(docker "${MULTIARCH_DOCKER}")
@@ -110,6 +111,25 @@ endif()
 _multiarch_require_builder_driver(ins IMAGE "${name}" REPOSITORY "${repo}"
   DOCKERFILE "${MULTIARCH_DOCKERFILE}" BUILD_ARGS ${MULTIARCH_BUILD_ARGS}
   AUDIT_TOOL "${MULTIARCH_AUDIT_TOOL}" ${flags})
+# A builder that answers inspect but cannot work (e.g. the docker driver
+# with no daemon behind it) says why in its error lines.
+set(builder_errors "")
+if(NOT ins_ERROR STREQUAL "")
+  list(APPEND builder_errors "${ins_ERROR}")
+endif()
+if(ins_COUNT GREATER 0)
+  foreach(i RANGE 1 ${ins_COUNT})
+    if(NOT ins_${i}_ERROR STREQUAL "")
+      list(APPEND builder_errors "node ${ins_${i}_NAME}: ${ins_${i}_ERROR}")
+    endif()
+  endforeach()
+endif()
+if(NOT supported AND builder_errors)
+  string(JOIN "; " errors_text ${builder_errors})
+  _multiarch_die("image ${name}: builder \"${builder}\" is not usable: ${errors_text}. Fix: start "
+    "what it runs on (the Docker daemon, the BuildKit daemon at its endpoint) or choose another "
+    "builder (MULTIARCH_BUILDER / BUILDER). Nothing was pushed.")
+endif()
 set(missing "")
 foreach(p IN LISTS MULTIARCH_PLATFORMS)
   if(NOT p IN_LIST supported)
@@ -153,6 +173,19 @@ else()
       "docker login ${registry_host} first. Nothing was pushed.")
   endif()
 endif()
+
+# The context check (CheckContext.cmake), which also writes the depfile of
+# the image target from its walk of the context: a change of a file the
+# build sends, of the builder's declaration, or of git's HEAD and the ref it
+# names (a new commit: new revision, epoch and @GIT_SHA@ tags) reruns it
+# without reconfiguring.
+set(declared_builder "")
+if(EXISTS "${builder_file}")
+  set(declared_builder "${builder_file}")
+endif()
+include("${MULTIARCH_PORTABILITY_FILE}")
+_multiarch_check_context(DEPFILE "${MULTIARCH_STATE_DIR}/pushed.d" DEPFILE_TARGET "${stamp}"
+  DEPENDS ${declared_builder} ${git_FILES})
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
@@ -284,14 +317,6 @@ endforeach()
 string(JSON json SET "${json}" platforms "${platforms_json}")
 file(WRITE "${MULTIARCH_IMAGE_JSON}.tmp" "${json}\n")
 file(RENAME "${MULTIARCH_IMAGE_JSON}.tmp" "${MULTIARCH_IMAGE_JSON}")
-set(declared_builder "")
-if(EXISTS "${builder_file}")
-  set(declared_builder "${builder_file}")
-endif()
-# git's HEAD and the ref it names: a new commit builds again (new revision,
-# epoch and @GIT_SHA@ tags) without reconfiguring.
-_multiarch_write_depfile("${MULTIARCH_STATE_DIR}/pushed.d" "${stamp}" "${MULTIARCH_CONTEXT}"
-  "${MULTIARCH_DOCKERFILE}" ${declared_builder} ${git_FILES})
 file(WRITE "${stamp}" "${digest}\n")
 string(JOIN ", " tag_text ${TAGS})
 message(STATUS "multiarch: pushed ${repo}@${digest} (${platform_list}) as ${tag_text}; "

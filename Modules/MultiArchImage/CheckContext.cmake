@@ -2,9 +2,11 @@
 # pushed, reads the Dockerfile and the build context (after .dockerignore)
 # and reports, with file:line, what would put a file into a variant that
 # cannot run it or tie a variant to one CPU; BuildKit's own checks
-# (`docker buildx build --call check`) are reported the same way.  Run
-# before BuildImage.cmake by the <name> target, alone by <name>-check; by
-# hand:
+# (`docker buildx build --call check`) are reported the same way.  The same
+# walk of the context writes the image target's depfile (every file and
+# folder the build sends), also with PORTABILITY_CHECK OFF.  BuildImage.cmake
+# calls _multiarch_check_context before building; the <name>-check target
+# runs this file alone; by hand:
 #
 #   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
 #         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
@@ -13,127 +15,151 @@
 cmake_minimum_required(VERSION 3.20)
 include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Findings.cmake")
-foreach(var MULTIARCH_IMAGE_FILE MULTIARCH_PORTABILITY_FILE)
-  if(NOT ${var} OR NOT EXISTS "${${var}}")
-    _multiarch_die("CheckContext.cmake needs -D${var}=<file written by add_multiarch_image>.")
-  endif()
-endforeach()
-include("${MULTIARCH_IMAGE_FILE}")
-include("${MULTIARCH_PORTABILITY_FILE}")
-set(name "${MULTIARCH_NAME}")
-set(docker "${MULTIARCH_DOCKER}")
-if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
-  message(STATUS "multiarch: PORTABILITY_CHECK is OFF for image ${name}")
-  return()
-endif()
-if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
-  _multiarch_die("image ${name}: the portability check tool \"${MULTIARCH_AUDIT_TOOL}\" does not "
-    "exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
-endif()
-_multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
 
-# 1. BuildKit's own checks, as <line>\t<severity>\t<rule>\t<message> lines
-#    for multiarch-audit, which reports them with its own findings.  They
-#    need a working builder; without one the build step says why, so here
-#    they are only skipped.
-set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
-file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
-file(REMOVE "${lint_file}")
-string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
-set(cmd "${docker}" buildx build)
-if(MULTIARCH_BUILDER)
-  list(APPEND cmd --builder "${MULTIARCH_BUILDER}")
-endif()
-_multiarch_append_args(cmd --platform "${platform_list}" --file "${MULTIARCH_DOCKERFILE}"
-  --call "check,format=json")
-foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
-  _multiarch_append_args(cmd --build-arg "${a}")
-endforeach()
-list(APPEND cmd "${MULTIARCH_CONTEXT}")
-# A builder that does not answer must not hold the build here: the build
-# step has its own checks and messages for it.
-execute_process(COMMAND ${cmd} TIMEOUT 120
-  OUTPUT_VARIABLE lint_out ERROR_VARIABLE lint_err RESULT_VARIABLE lint_rc)
-string(JSON warnings ERROR_VARIABLE json_error GET "${lint_out}" warnings)
-if(json_error AND NOT lint_rc MATCHES "^[0-9]+$")
-  set(lint_err "${lint_rc}")
-endif()
-if(json_error)
-  string(STRIP "${lint_err}" lint_err)
-  string(REGEX REPLACE "\n.*" "" lint_err "${lint_err}")
-  message(STATUS "multiarch: BuildKit's Dockerfile checks did not run (${lint_err}); "
-    "checking the Dockerfile and context without them")
-else()
-  set(lines "")
-  string(JSON count ERROR_VARIABLE e LENGTH "${lint_out}" warnings)
-  if(e)
-    set(count 0)
+# Runs the context check of the image whose image.cmake and portability.cmake
+# the caller has included (MULTIARCH_* variables) and fails the script on an
+# error.  DEPFILE <file> DEPFILE_TARGET <path> [DEPENDS <path>...]: also
+# writes the image target's depfile from the same walk of the context.
+function(_multiarch_check_context)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
+  set(name "${MULTIARCH_NAME}")
+  set(docker "${MULTIARCH_DOCKER}")
+  if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+    _multiarch_die("image ${name}: the portability check tool \"${MULTIARCH_AUDIT_TOOL}\" does not "
+      "exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
   endif()
-  if(count GREATER 0)
-    math(EXPR last "${count} - 1")
-    foreach(i RANGE ${last})
-      string(JSON rule GET "${lint_out}" warnings ${i} ruleName)
-      string(JSON detail ERROR_VARIABLE e GET "${lint_out}" warnings ${i} detail)
-      if(e OR detail STREQUAL "")
-        string(JSON detail GET "${lint_out}" warnings ${i} description)
-      endif()
-      string(JSON url ERROR_VARIABLE e GET "${lint_out}" warnings ${i} url)
-      if(NOT e AND NOT url STREQUAL "")
-        string(APPEND detail " (${url})")
-      endif()
-      string(JSON line ERROR_VARIABLE e GET "${lint_out}" warnings ${i} location ranges 0 start line)
-      if(e)
-        set(line 0)
-      endif()
-      string(REGEX REPLACE "[\t\n]+" " " detail "${detail}")
-      string(APPEND lines "${line}\twarning\t${rule}\t${detail}\n")
+  _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
+  set(cmd "")
+  _multiarch_append_args(cmd "${MULTIARCH_AUDIT_TOOL}" context
+    --dockerfile "${MULTIARCH_DOCKERFILE}" --context "${MULTIARCH_CONTEXT}")
+  foreach(p IN LISTS MULTIARCH_PLATFORMS)
+    list(APPEND cmd --platform "${p}")
+  endforeach()
+  foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+    _multiarch_append_args(cmd --build-arg "${a}")
+  endforeach()
+  if(arg_DEPFILE)
+    _multiarch_append_args(cmd --depfile "${arg_DEPFILE}" --depfile-target "${arg_DEPFILE_TARGET}")
+    foreach(d IN LISTS arg_DEPENDS)
+      _multiarch_append_args(cmd --depends "${d}")
     endforeach()
   endif()
-  # A Dockerfile BuildKit cannot parse is an error; any other failure
-  # (e.g. a base image it cannot resolve) is for the build step to report.
-  string(JSON message ERROR_VARIABLE e GET "${lint_out}" buildError message)
-  if(NOT e)
-    string(JSON line ERROR_VARIABLE e2 GET "${lint_out}" buildError location ranges 0 start line)
-    if(e2)
-      set(line 0)
+  if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
+    if(arg_DEPFILE)
+      _multiarch_capture(walk ${cmd} --no-check)
+      if(NOT walk_rc EQUAL 0)
+        _multiarch_die("image ${name}: cannot read the build context (${walk_rc}): ${walk_err}Nothing was built.")
+      endif()
     endif()
-    set(severity warning)
-    if(message MATCHES "parse error")
-      set(severity error)
-    endif()
-    string(REGEX REPLACE "[\t\n]+" " " message "${message}")
-    string(APPEND lines "${line}\t${severity}\tbuildkit-error\t${message}\n")
+    message(STATUS "multiarch: PORTABILITY_CHECK is OFF for image ${name}")
+    return()
   endif()
-  file(WRITE "${lint_file}" "${lines}")
-endif()
 
-# 2. The Dockerfile and the context, through multiarch-audit.
-set(cmd "")
-_multiarch_append_args(cmd "${MULTIARCH_AUDIT_TOOL}" context
-  --dockerfile "${MULTIARCH_DOCKERFILE}" --context "${MULTIARCH_CONTEXT}")
-foreach(p IN LISTS MULTIARCH_PLATFORMS)
-  list(APPEND cmd --platform "${p}")
-endforeach()
-foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
-  _multiarch_append_args(cmd --build-arg "${a}")
-endforeach()
-foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
-  _multiarch_append_args(cmd --allow "${a}")
-endforeach()
-if(EXISTS "${lint_file}")
-  list(APPEND cmd --lint-file "${lint_file}")
-endif()
-message(STATUS "multiarch: checking ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
-_multiarch_capture(check ${cmd})
-if(NOT check_rc MATCHES "^[01]$")
-  _multiarch_die("image ${name}: the portability check could not run (${check_rc}): ${check_err}"
-    "Nothing was built.")
-endif()
-_multiarch_report_findings("${check_out}" "${MULTIARCH_PORTABILITY_CHECK}" errors)
-if(errors GREATER 0)
-  _multiarch_die("image ${name}: the portability check found ${errors} error(s), listed above; "
-    "nothing was built or pushed. Fix them, or accept one on purpose: a comment line "
-    "\"# multiarch: allow <rule>\" right above the Dockerfile instruction, or "
-    "PORTABILITY_ALLOW <rule>[:<glob>] in add_multiarch_image(${name}); PORTABILITY_CHECK WARN "
-    "reports without stopping.")
+  # 1. BuildKit's own checks, as <line>\t<severity>\t<rule>\t<message> lines
+  #    for multiarch-audit, which reports them with its own findings.  They
+  #    need a working builder; without one the build step says why, so here
+  #    they are only skipped.
+  set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
+  file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
+  file(REMOVE "${lint_file}")
+  string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
+  set(lint "${docker}" buildx build)
+  if(MULTIARCH_BUILDER)
+    list(APPEND lint --builder "${MULTIARCH_BUILDER}")
+  endif()
+  _multiarch_append_args(lint --platform "${platform_list}" --file "${MULTIARCH_DOCKERFILE}"
+    --call "check,format=json")
+  foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
+    _multiarch_append_args(lint --build-arg "${a}")
+  endforeach()
+  list(APPEND lint "${MULTIARCH_CONTEXT}")
+  # A builder that does not answer must not hold the build here: the build
+  # step has its own checks and messages for it.
+  execute_process(COMMAND ${lint} TIMEOUT 120
+    OUTPUT_VARIABLE lint_out ERROR_VARIABLE lint_err RESULT_VARIABLE lint_rc)
+  string(JSON warnings ERROR_VARIABLE json_error GET "${lint_out}" warnings)
+  if(json_error AND NOT lint_rc MATCHES "^[0-9]+$")
+    set(lint_err "${lint_rc}")
+  endif()
+  if(json_error)
+    string(STRIP "${lint_err}" lint_err)
+    string(REGEX REPLACE "\n.*" "" lint_err "${lint_err}")
+    message(STATUS "multiarch: BuildKit's Dockerfile checks did not run (${lint_err}); "
+      "checking the Dockerfile and context without them")
+  else()
+    set(lines "")
+    string(JSON count ERROR_VARIABLE e LENGTH "${lint_out}" warnings)
+    if(e)
+      set(count 0)
+    endif()
+    if(count GREATER 0)
+      math(EXPR last "${count} - 1")
+      foreach(i RANGE ${last})
+        string(JSON rule GET "${lint_out}" warnings ${i} ruleName)
+        string(JSON detail ERROR_VARIABLE e GET "${lint_out}" warnings ${i} detail)
+        if(e OR detail STREQUAL "")
+          string(JSON detail GET "${lint_out}" warnings ${i} description)
+        endif()
+        string(JSON url ERROR_VARIABLE e GET "${lint_out}" warnings ${i} url)
+        if(NOT e AND NOT url STREQUAL "")
+          string(APPEND detail " (${url})")
+        endif()
+        string(JSON line ERROR_VARIABLE e GET "${lint_out}" warnings ${i} location ranges 0 start line)
+        if(e)
+          set(line 0)
+        endif()
+        string(REGEX REPLACE "[\t\n]+" " " detail "${detail}")
+        string(APPEND lines "${line}\twarning\t${rule}\t${detail}\n")
+      endforeach()
+    endif()
+    # A Dockerfile BuildKit cannot parse is an error; any other failure
+    # (e.g. a base image it cannot resolve) is for the build step to report.
+    string(JSON message ERROR_VARIABLE e GET "${lint_out}" buildError message)
+    if(NOT e)
+      string(JSON line ERROR_VARIABLE e2 GET "${lint_out}" buildError location ranges 0 start line)
+      if(e2)
+        set(line 0)
+      endif()
+      set(severity warning)
+      if(message MATCHES "parse error")
+        set(severity error)
+      endif()
+      string(REGEX REPLACE "[\t\n]+" " " message "${message}")
+      string(APPEND lines "${line}\t${severity}\tbuildkit-error\t${message}\n")
+    endif()
+    file(WRITE "${lint_file}" "${lines}")
+  endif()
+
+  # 2. The Dockerfile and the context, through multiarch-audit.
+  foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
+    _multiarch_append_args(cmd --allow "${a}")
+  endforeach()
+  if(EXISTS "${lint_file}")
+    list(APPEND cmd --lint-file "${lint_file}")
+  endif()
+  message(STATUS "multiarch: checking ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
+  _multiarch_capture(check ${cmd})
+  if(NOT check_rc MATCHES "^[01]$")
+    _multiarch_die("image ${name}: the portability check could not run (${check_rc}): ${check_err}"
+      "Nothing was built.")
+  endif()
+  _multiarch_report_findings("${check_out}" "${MULTIARCH_PORTABILITY_CHECK}" errors)
+  if(errors GREATER 0)
+    _multiarch_die("image ${name}: the portability check found ${errors} error(s), listed above; "
+      "nothing was built or pushed. Fix them, or accept one on purpose: a comment line "
+      "\"# multiarch: allow <rule>\" right above the Dockerfile instruction, or "
+      "PORTABILITY_ALLOW <rule>[:<glob>] in add_multiarch_image(${name}); PORTABILITY_CHECK WARN "
+      "reports without stopping.")
+  endif()
+endfunction()
+
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  foreach(var MULTIARCH_IMAGE_FILE MULTIARCH_PORTABILITY_FILE)
+    if(NOT ${var} OR NOT EXISTS "${${var}}")
+      _multiarch_die("CheckContext.cmake needs -D${var}=<file written by add_multiarch_image>.")
+    endif()
+  endforeach()
+  include("${MULTIARCH_IMAGE_FILE}")
+  include("${MULTIARCH_PORTABILITY_FILE}")
+  _multiarch_check_context()
 endif()

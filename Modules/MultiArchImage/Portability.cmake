@@ -10,15 +10,13 @@ set(MULTIARCH_PORTABILITY_CHECK "ERROR" CACHE STRING
 set_property(CACHE MULTIARCH_PORTABILITY_CHECK PROPERTY STRINGS ERROR WARN OFF)
 
 # Checks PORTABILITY_CHECK and PORTABILITY_ALLOW of image <name>, writes
-# <state_dir>/portability.cmake for the helper scripts, creates the target
-# <name>-check and one audit test per platform, and sets <command_out> to
-# the COMMAND arguments that run the context check in the push's custom
-# command (empty when the checks are OFF), <file_out> to the file that
-# command reads besides image.cmake, and <results_out> to the entries
-# "<platform>|<test>|<result file>" that promotion requires
+# <state_dir>/portability.cmake for the helper scripts (BuildImage.cmake runs
+# the context check from it), creates the target <name>-check and one audit
+# test per platform, and sets <file_out> to that file and <results_out> to
+# the entries "<platform>|<test>|<result file>" that promotion requires
 # (MULTIARCH_REQUIRED_RESULTS).
 function(_multiarch_portability_declare name platforms image_file state_dir depends mode allow
-         command_out file_out results_out)
+         file_out results_out)
   if("${mode}" STREQUAL "")
     set(mode "${MULTIARCH_PORTABILITY_CHECK}")
   endif()
@@ -51,7 +49,6 @@ function(_multiarch_portability_declare name platforms image_file state_dir depe
   _multiarch_write_if_changed("${file}" "${content}")
 
   set(scripts "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
-  set(${command_out} "" PARENT_SCOPE)
   set(${file_out} "${file}" PARENT_SCOPE)
   set(${results_out} "" PARENT_SCOPE)
   if(mode STREQUAL "OFF")
@@ -64,7 +61,6 @@ function(_multiarch_portability_declare name platforms image_file state_dir depe
   set(check
     "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}" "-DMULTIARCH_PORTABILITY_FILE=${file}"
     "-DMULTIARCH_AUDIT_TOOL=${tool}" -P "${scripts}/CheckContext.cmake")
-  set(${command_out} COMMAND ${check} PARENT_SCOPE)
   # Alone, the check runs every time: after what builds the context.
   add_custom_target(${name}-check
     COMMAND ${check}
