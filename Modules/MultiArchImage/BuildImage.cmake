@@ -85,7 +85,8 @@ _multiarch_merge_metadata(labels annotations "${metadata_defaults}" "${MULTIARCH
 
 # 1. Preconditions, before a byte is sent.
 _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
-_multiarch_require_buildx("${docker}")
+# (No `buildx version` first: the builder's inspection below fails, and
+# says how to install Buildx, where it is missing.)
 # A builder declared with add_multiarch_builder is created (or repaired) first.
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")

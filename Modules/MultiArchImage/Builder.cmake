@@ -186,6 +186,8 @@ function(_multiarch_builder_platforms docker builder prefix)
   endif()
   _multiarch_capture(b ${args})
   if(NOT b_rc EQUAL 0)
+    # No Buildx at all: say how to get it (one more call, on this path only).
+    _multiarch_require_buildx("${docker}")
     # A multi-node builder fails as a whole ("context deadline exceeded"):
     # name the nodes that do not answer.
     _multiarch_builder_node_problems("${docker}" "${builder}" problems)
