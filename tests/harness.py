@@ -5,9 +5,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import tarfile
+import tempfile
 import textwrap
 import unittest
 import urllib.error
@@ -113,6 +117,60 @@ class Registry:
 
 # A folder in no git repository, for Project(root=...).
 OUTSIDE_GIT = Path("/tmp/multiarch-tests-outside-git")
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ELF files as the tests read them, independently of the package.
+# e_machine, ELF class (1: 32-bit, 2: 64-bit) and the loader a dynamic
+# program of each platform names.
+ELF = {"linux/amd64": (62, 2, "lib64/ld-linux-x86-64.so.2"),
+       "linux/arm64": (183, 2, "lib/ld-linux-aarch64.so.1"),
+       "linux/arm/v7": (40, 1, "lib/ld-linux-armhf.so.3")}
+
+def elf_header(data):
+    """(e_machine, class, program interpreter or None) of an ELF file."""
+    assert data[:4] == b"\x7fELF", "not an ELF file"
+    cls, endian = data[4], "<" if data[5] == 1 else ">"
+    machine = struct.unpack_from(endian + "H", data, 18)[0]
+    if cls == 2:
+        phoff, = struct.unpack_from(endian + "Q", data, 32)
+        phentsize, phnum = struct.unpack_from(endian + "HH", data, 54)
+    else:
+        phoff, = struct.unpack_from(endian + "I", data, 28)
+        phentsize, phnum = struct.unpack_from(endian + "HH", data, 42)
+    interp = None
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        if struct.unpack_from(endian + "I", data, at)[0] != 3:  # PT_INTERP
+            continue
+        if cls == 2:
+            offset, = struct.unpack_from(endian + "Q", data, at + 8)
+            size, = struct.unpack_from(endian + "Q", data, at + 32)
+        else:
+            offset, = struct.unpack_from(endian + "I", data, at + 4)
+            size, = struct.unpack_from(endian + "I", data, at + 16)
+        interp = data[offset:offset + size].rstrip(b"\0").decode()
+    return machine, cls, interp
+
+
+def readelf_dynamic(data):
+    """readelf -d of ELF bytes (binutils reads every CPU's ELF)."""
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run(["readelf", "-d", f.name], stdout=subprocess.PIPE, text=True,
+                              check=True).stdout
+
+
+def runpath(data):
+    m = re.search(r"\((?:RUNPATH|RPATH)\)\s+Library r(?:un)?path: \[([^\]]*)\]", readelf_dynamic(data))
+    return m.group(1) if m else None
 
 
 def unique_repo(label):

@@ -6,18 +6,11 @@ HTTP API; the binaries' ELF headers are read here, not by the package."""
 
 import re
 import shutil
-import struct
 import unittest
 
-from harness import Project, TestCase, repo_path, run, unique_repo
+from harness import ELF, Project, TestCase, elf_header, repo_path, run, unique_repo
 
 THREE = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
-# e_machine, ELF class (1: 32-bit, 2: 64-bit) and the loader a dynamic
-# program of each platform names.
-ELF = {"linux/amd64": (62, 2, "lib64/ld-linux-x86-64.so.2"),
-       "linux/arm64": (183, 2, "lib/ld-linux-aarch64.so.1"),
-       "linux/arm/v7": (40, 1, "lib/ld-linux-armhf.so.3")}
-
 SCRATCH_DOCKERFILE = """\
     FROM scratch
     ARG TARGETPLATFORM
@@ -60,32 +53,6 @@ def image_cml(platforms, artifacts="ARTIFACTS app", extra=""):
         enable_testing()
         add_multiarch_smoke_test(app-image EXPECT_OUTPUT "^app @PLATFORM@ v[0-9]+\\n")
         """
-
-
-def elf_header(data):
-    """(e_machine, class, program interpreter or None) of an ELF file."""
-    assert data[:4] == b"\x7fELF", "not an ELF file"
-    cls, endian = data[4], "<" if data[5] == 1 else ">"
-    machine = struct.unpack_from(endian + "H", data, 18)[0]
-    if cls == 2:
-        phoff, = struct.unpack_from(endian + "Q", data, 32)
-        phentsize, phnum = struct.unpack_from(endian + "HH", data, 54)
-    else:
-        phoff, = struct.unpack_from(endian + "I", data, 28)
-        phentsize, phnum = struct.unpack_from(endian + "HH", data, 42)
-    interp = None
-    for i in range(phnum):
-        at = phoff + i * phentsize
-        if struct.unpack_from(endian + "I", data, at)[0] != 3:  # PT_INTERP
-            continue
-        if cls == 2:
-            offset, = struct.unpack_from(endian + "Q", data, at + 8)
-            size, = struct.unpack_from(endian + "Q", data, at + 32)
-        else:
-            offset, = struct.unpack_from(endian + "I", data, at + 4)
-            size, = struct.unpack_from(endian + "I", data, at + 16)
-        interp = data[offset:offset + size].rstrip(b"\0").decode()
-    return machine, cls, interp
 
 
 class Artifacts(TestCase):

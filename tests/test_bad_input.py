@@ -7,7 +7,7 @@ import unittest
 import uuid
 from pathlib import Path
 
-from harness import WORK_DIR, OwnRegistry, Project, TestCase, repo_path, run, unique_repo
+from harness import WORK_DIR, OwnRegistry, Project, TestCase, free_port, repo_path, run, unique_repo
 
 DF = {"Dockerfile": "FROM scratch\nCOPY Dockerfile /\n", "sub/keep.txt": "x"}
 
@@ -114,7 +114,7 @@ class ConfigureTime(TestCase):
 
 
 SCRATCH = {"Dockerfile": "FROM scratch\nCOPY hello.txt /\n", "hello.txt": "hello\n"}
-AUTH_PORT = 5013
+AUTH_PORT = free_port()
 
 
 def break_dockerfile_into_directory(project):

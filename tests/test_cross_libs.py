@@ -19,9 +19,8 @@ import tarfile
 import unittest
 from pathlib import Path
 
-from test_artifacts import ELF, elf_header
-from harness import (BUSYBOX_PATH_IMAGE, DEBIAN_IMAGE, DEBIAN_UNMERGED_IMAGE, Project,
-                     TestCase, repo_path, run, unique_repo)
+from harness import (BUSYBOX_PATH_IMAGE, DEBIAN_IMAGE, DEBIAN_UNMERGED_IMAGE, ELF, Project,
+                     TestCase, elf_header, repo_path, run, unique_repo)
 
 THREE = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
 TRIPLET = {"linux/amd64": "x86_64-linux-gnu", "linux/arm64": "aarch64-linux-gnu",

@@ -12,11 +12,11 @@ import unittest
 import uuid
 from pathlib import Path
 
-from harness import BASE_IMAGE, WORK_DIR, OwnRegistry, Project, Registry, TestCase, run
+from harness import BASE_IMAGE, WORK_DIR, OwnRegistry, Project, Registry, TestCase, free_port, run
 
 
 class RegistryFaults(TestCase):
-    PORT = 5012
+    PORT = free_port()
 
     def setUp(self):
         self.own = OwnRegistry(self.PORT, WORK_DIR / f"fault-registry-{uuid.uuid4().hex[:8]}").start()

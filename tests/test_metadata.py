@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from harness import (BASE_IMAGE, OUTSIDE_GIT, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase,
+from harness import (BASE_IMAGE, GENERATOR, OUTSIDE_GIT, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase,
                      repo_path, run, unique_repo)
 
 OCI = "org.opencontainers.image"
@@ -252,7 +252,7 @@ class ExampleHello(Reads):
         git(project, "init", "-q", "-b", "main")
         git(project, "remote", "add", "origin", "git@git.example.com:team/hello.git")
         revision = commit(project, 1710000000, "hello")
-        run(["cmake", "-S", project.src, "-B", project.build, "-G", "Ninja",
+        run(["cmake", "-S", project.src, "-B", project.build, "-G", GENERATOR,
              f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DHELLO_REPOSITORY={repo}",
              "-DMULTIARCH_BUILDER=multiarch"], check=True)
         run(["cmake", "--build", project.build, "--target", "image"], check=True)

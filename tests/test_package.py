@@ -6,7 +6,7 @@ import subprocess
 import tarfile
 import unittest
 
-from harness import (PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, run, repo_path,
+from harness import (GENERATOR, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, run, repo_path,
                      unique_repo)
 
 SCRATCH_IMAGE = """
@@ -24,7 +24,7 @@ class ExampleHello(TestCase):
         repo = unique_repo("hello")
         build = WORK_DIR / "example-hello"
         run(["cmake", "-E", "rm", "-rf", build], check=True)
-        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", "Ninja",
+        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", GENERATOR,
              f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DHELLO_REPOSITORY={repo}",
              "-DMULTIARCH_BUILDER=multiarch"], check=True)
         run(["cmake", "--build", build, "--target", "image"], check=True)

@@ -7,7 +7,7 @@ import os
 import re
 import unittest
 
-from harness import (BASE_IMAGE, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
+from harness import (BASE_IMAGE, GENERATOR, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
                      unique_repo)
 
 BIN_DIR = WORK_DIR / "portability-programs"
@@ -206,7 +206,7 @@ class CleanExample(TestCase):
         repo = unique_repo("hello")
         build = WORK_DIR / "portability-example-hello"
         run(["cmake", "-E", "rm", "-rf", build], check=True)
-        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", "Ninja",
+        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", GENERATOR,
              f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DHELLO_REPOSITORY={repo}",
              "-DMULTIARCH_BUILDER=multiarch"], check=True)
         proc = run(["cmake", "--build", build, "--target", "image"], check=True)

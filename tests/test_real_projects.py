@@ -11,13 +11,12 @@ readelf, independently of the package."""
 import io
 import json
 import re
-import subprocess
 import tarfile
-import tempfile
 import unittest
 
 from harness import (BUILDER, BUSYBOX_PATH_IMAGE, DEBIAN_IMAGE, DEBIAN_UNMERGED_IMAGE, GENERATOR,
-                     PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run, unique_repo)
+                     PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run, runpath,
+                     unique_repo)
 from test_cross_libs import mode_of, subbuild_args
 from test_smoke_promote import ctest_results
 
@@ -33,20 +32,6 @@ PLATFORM_MACRO = """
     #define PLATFORM "linux/arm/v7"
     #endif
     """
-
-
-def readelf_dynamic(data):
-    """readelf -d of ELF bytes (binutils reads every CPU's ELF)."""
-    with tempfile.NamedTemporaryFile() as f:
-        f.write(data)
-        f.flush()
-        return subprocess.run(["readelf", "-d", f.name], stdout=subprocess.PIPE, text=True,
-                              check=True).stdout
-
-
-def runpath(data):
-    m = re.search(r"\((?:RUNPATH|RPATH)\)\s+Library r(?:un)?path: \[([^\]]*)\]", readelf_dynamic(data))
-    return m.group(1) if m else None
 
 
 def layer_entries(registry, repo, manifest_digest, last_only=False):
