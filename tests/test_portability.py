@@ -92,6 +92,24 @@ class ContextCheck(TestCase):
         self.assertNotIn("FromPlatformFlagConstDisallowed", proc.stdout)
         self.assertNothingPushed(self.repo)
 
+    def test_buildkit_checks_of_a_build_that_passes_are_reported_after_it(self):
+        """BuildKit runs its checks in the build itself (no second solve):
+        their warnings come from Buildx's metadata file, reported as ours,
+        and a comment above the instruction accepts one on purpose."""
+        project = self.project("buildkit-in-build", {
+            "Dockerfile": "FROM scratch as base\nCOPY a.txt /\n# multiarch: allow LegacyKeyValueFormat\n"
+                          "ENV mode fast\nFROM base\n",
+            "a.txt": "a\n"})
+        dockerfile = project.src / "Dockerfile"
+        proc = project.build_target("app")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        flat = " ".join(proc.stdout.split())
+        self.assertIn(f"warning: {dockerfile}:1:", flat)
+        self.assertIn("(BuildKit check) [FromAsCasing]", flat)
+        self.assertIn(f"accepted: {dockerfile}:4:", flat)
+        self.assertIn("[LegacyKeyValueFormat]", flat)
+        self.assertEqual(self.registry.tags(repo_path(self.repo)), ["candidate"])
+
     def test_dockerignore_per_platform_folders_and_warn_mode(self):
         files = {"Dockerfile": "FROM scratch\nARG TARGETPLATFORM\nCOPY ${TARGETPLATFORM}/ /\nCOPY extras/ /opt/\n",
                  "linux/amd64/bin/hello": program("amd64"),

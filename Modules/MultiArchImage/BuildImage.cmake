@@ -90,12 +90,10 @@ _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTE
 # A builder declared with add_multiarch_builder is created (or repaired) first.
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
-  execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
-    -DMULTIARCH_BOOTSTRAP=OFF "-DMULTIARCH_DRY_RUN=${dry_run}" -P "${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake" RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    _multiarch_die("image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared; see above. "
-      "Nothing was pushed.")
-  endif()
+  # In this process; no bootstrap there: the inspect below does it.
+  include("${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake")
+  _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
+    FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)")
 endif()
 # One `docker buildx inspect --bootstrap`: its output also gives the driver
 # and each node's options, which the checks below read.
@@ -186,7 +184,7 @@ if(EXISTS "${builder_file}")
 endif()
 include("${MULTIARCH_PORTABILITY_FILE}")
 _multiarch_check_context(DEPFILE "${MULTIARCH_STATE_DIR}/pushed.d" DEPFILE_TARGET "${stamp}"
-  DEPENDS ${declared_builder} ${git_FILES})
+  DEPENDS ${declared_builder} ${git_FILES} BUILDKIT_CHECKS_IN_BUILD)
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
@@ -252,6 +250,10 @@ if(dry_run)
   return()
 endif()
 message(STATUS "multiarch: building ${repo} for ${platform_list} on builder ${builder}")
+# BuildKit runs its Dockerfile checks in the build itself; with this, Buildx
+# writes what they found into the metadata file, reported below (no second
+# solve with --call check).
+set(ENV{BUILDX_METADATA_WARNINGS} 1)
 # Output is not captured: buildx's progress reaches the user as it runs.
 execute_process(COMMAND ${cmd} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -263,6 +265,7 @@ string(JSON digest ERROR_VARIABLE err GET "${meta}" containerimage.digest)
 if(err OR NOT digest MATCHES "^sha256:[0-9a-f]+$")
   _multiarch_die("image ${name}: buildx wrote no index digest to ${metadata}; no tag was set.")
 endif()
+_multiarch_report_build_checks("${meta}")
 
 # 3. Read the index back and compare its platforms with the declared ones.
 _multiarch_read_index("${docker}" "${builder}" "${repo}@${digest}" index)

@@ -39,11 +39,13 @@ const char* const kUsage =
     "                          [--build-arg <key=value>]... [--lint-file <file>]\n"
     "                          [--allow <rule>[:<glob>]]... [--max-findings <n>]\n"
     "                          [--depfile <file> --depfile-target <path> [--depends <path>]...]\n"
-    "                          [--no-check]\n"
+    "                          [--no-check] [--buildx-warnings <file> [--lint-only]]\n"
     "      Checks a Dockerfile and its build context before building.  --depfile writes,\n"
     "      from the same walk, a Make depfile: the target depends on the context, the\n"
     "      Dockerfile, the ignore files, --depends and every file and folder the build\n"
-    "      sends after .dockerignore.  --no-check: the depfile only.\n"
+    "      sends after .dockerignore.  --no-check: the depfile only.  --buildx-warnings:\n"
+    "      BuildKit's checks as a build reported them (<line>\\t<base64 \"Rule: message\">\\t<url>\n"
+    "      per line); --lint-only reports those alone, without walking the context.\n"
     "  multiarch-audit final-base --dockerfile <file> [--build-arg <key=value>]... [--platform <p>]\n"
     "      Prints the base image of the Dockerfile's final stage (through FROM <stage>),\n"
     "      with ARG defaults and --build-arg values: an image reference, \"scratch\" or \"unknown\".\n"
@@ -214,6 +216,10 @@ int context(Args& args, std::ostream& out) {
       opt.depends.push_back(args.value(a));
     } else if (a == "--no-check") {
       opt.check = false;
+    } else if (a == "--buildx-warnings") {
+      opt.buildx_warnings = args.value(a);
+    } else if (a == "--lint-only") {
+      opt.lint_only = true;
     } else {
       throw Usage("unknown argument " + a);
     }

@@ -53,6 +53,8 @@ std::string to_lower(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 bool contains(std::string_view s, std::string_view needle);
+// RFC 4648 base64 (padding and whitespace tolerated); "" for invalid input.
+std::string base64_decode(std::string_view text);
 // "1.5 MiB"
 std::string human_size(uint64_t bytes);
 // Lexically normalised relative path: no leading "/" or "./", no "." or

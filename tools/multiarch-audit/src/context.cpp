@@ -413,6 +413,7 @@ class Checker {
  private:
   void add(const Instruction* ins, Severity sev, const std::string& rule, int line,
            const std::string& subject, const std::string& message) {
+    if (o_.lint_only && !in_lint_) return;
     Finding f;
     f.severity = sev;
     f.rule = rule;
@@ -441,6 +442,8 @@ class Checker {
   void check_repository_file(const Instruction& ins, const std::string& rel);
   void check_folders();
   void merge_lint();
+  void add_lint(int line, Severity severity, const std::string& rule, const std::string& message);
+  bool in_lint_ = false;  // add() is reporting one of BuildKit's checks
   // Architectures that a repository line's arch list leaves out.
   std::vector<std::string> missing_debian_arches(const std::vector<std::string>& listed) const;
   int stage_of(const std::string& ref, size_t before) const;
@@ -857,25 +860,51 @@ void Checker::check_folders() {
   }
 }
 
+void Checker::add_lint(int number, Severity severity, const std::string& rule, const std::string& message) {
+  // Ours already says it, with the fix.
+  if (rule == "FromPlatformFlagConstDisallowed" && from_lines_.count(number)) return;
+  const Instruction* at = nullptr;
+  for (const auto& ins : df_.instructions) {
+    if (number >= ins.line && number <= ins.last_line) at = &ins;
+  }
+  in_lint_ = true;
+  add(at, severity, rule, number, "", message + " (BuildKit check)");
+  in_lint_ = false;
+}
+
 void Checker::merge_lint() {
-  if (o_.lint_file.empty()) return;
-  std::ifstream in(o_.lint_file);
-  if (!in) throw InputError("cannot read the lint file " + o_.lint_file);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto parts = split(line, '\t');
-    if (parts.size() < 4) continue;
-    int number = std::atoi(parts[0].c_str());
-    std::string rule = parts[2];
-    if (rule == "FromPlatformFlagConstDisallowed" && from_lines_.count(number)) continue;
-    const Instruction* at = nullptr;
-    for (const auto& ins : df_.instructions) {
-      if (number >= ins.line && number <= ins.last_line) at = &ins;
+  if (!o_.lint_file.empty()) {
+    std::ifstream in(o_.lint_file);
+    if (!in) throw InputError("cannot read the lint file " + o_.lint_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto parts = split(line, '\t');
+      if (parts.size() < 4) continue;
+      std::string message = parts[3];
+      for (size_t i = 4; i < parts.size(); ++i) message += " " + parts[i];
+      add_lint(std::atoi(parts[0].c_str()), parts[1] == "error" ? Severity::error : Severity::warning,
+               parts[2], message);
     }
-    std::string message = parts[3];
-    for (size_t i = 4; i < parts.size(); ++i) message += " " + parts[i];
-    add(at, parts[1] == "error" ? Severity::error : Severity::warning, rule, number, "",
-        message + " (BuildKit check)");
+  }
+  if (!o_.buildx_warnings.empty()) {
+    std::ifstream in(o_.buildx_warnings);
+    if (!in) throw InputError("cannot read the build warnings " + o_.buildx_warnings);
+    std::string line;
+    std::set<std::string> seen;  // one per rule and line, whatever the platforms
+    while (std::getline(in, line)) {
+      auto parts = split(line, '\t');
+      if (parts.size() < 2) continue;
+      // "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)"
+      std::string text = base64_decode(parts[1]);
+      size_t colon = text.find(": ");
+      if (colon == std::string::npos) continue;
+      std::string rule = text.substr(0, colon), message = text.substr(colon + 2);
+      size_t where = message.rfind(" (line ");
+      if (where != std::string::npos && message.back() == ')') message.erase(where);
+      if (parts.size() > 2 && !parts[2].empty()) message += " (" + parts[2] + ")";
+      if (!seen.insert(parts[0] + "\t" + rule).second) continue;
+      add_lint(std::atoi(parts[0].c_str()), Severity::warning, rule, message);
+    }
   }
 }
 
@@ -1045,7 +1074,7 @@ ContextStats check_context(const ContextOptions& o, Reporter& report) {
   if (!fs::is_directory(o.context)) throw InputError("the build context " + o.context + " is not a directory");
   Context ctx(fs::path(o.context), ignore);
   ContextStats stats;
-  ctx.walk(stats);
+  if (!o.lint_only) ctx.walk(stats);
   if (!o.depfile.empty()) write_depfile(o, ctx);
   if (!o.check) return stats;
 

@@ -19,8 +19,14 @@ struct ContextOptions {
   std::vector<std::pair<std::string, std::string>> build_args;
   // BuildKit lint findings, one per line: <line>\t<error|warning>\t<rule>\t<message>
   std::string lint_file;
+  // BuildKit's checks as buildx reports them after a build (its metadata
+  // file's buildx.build.warnings, BUILDX_METADATA_WARNINGS=1), one per line:
+  // <line>\t<base64 of "Rule: message">\t<url>.  Reported like lint_file.
+  std::string buildx_warnings;
   // false: only walk the context (for the depfile), no findings.
   bool check = true;
+  // true: only BuildKit's checks (lint_file, buildx_warnings), no walk.
+  bool lint_only = false;
   // A Make-style depfile: <depfile_target> depends on the context folder,
   // the Dockerfile, the ignore files, every file and folder the build sends
   // (after .dockerignore) and <depends>.  Written when <depfile> is set.
