@@ -25,7 +25,9 @@ release tag only after every variant passed.
 
 Then ``cmake --build build --target image`` builds and pushes every image,
 ``ctest --test-dir build -L multiarch`` starts every pushed variant, and
-``cmake --build build --target image-promote`` moves the release tags.
+``cmake --build build --target image-promote`` moves the release tags
+(with ``SIGN_KEY``, after cosign signed the tested digest; ``ctest
+--test-dir build -L signature`` then verifies the signature).
 
 Configuring needs no Docker daemon: arguments are checked when CMake runs,
 Docker, Buildx, the builder and the registry when the targets build.
@@ -897,6 +899,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Artifacts.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Portability.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Metadata.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/DeclareBuilder.cmake")
 
 find_program(MULTIARCH_DOCKER_EXECUTABLE docker
   DOC "Docker CLI used by MultiArchImage at build and test time")
@@ -1396,288 +1399,16 @@ function(_multiarch_check_depends name depends)
   endforeach()
 endfunction()
 
-# Merges driver options: each key=value of <over> replaces the base's value
-# for that key (Buildx keeps one value per key).
-function(_multiarch_merge_opts out base over)
-  foreach(o IN LISTS over)
-    string(REGEX REPLACE "=.*" "" key "${o}")
-    list(FILTER base EXCLUDE REGEX "^${key}=")
-    list(APPEND base "${o}")
-  endforeach()
-  set(${out} "${base}" PARENT_SCOPE)
-endfunction()
-
-# Checks a DRIVER_OPTS list of add_multiarch_builder: KEY=VALUE, each key
-# once, and no TLS file given around the CACERT/CERT/KEY keywords.
-function(_multiarch_check_driver_opts where driver opts)
-  set(keys "")
-  foreach(o IN LISTS opts)
-    if(NOT o MATCHES "^([A-Za-z_][A-Za-z0-9_.-]*)=")
-      message(FATAL_ERROR "${where}: DRIVER_OPTS value \"${o}\" is not KEY=VALUE. "
-        "Write it as DRIVER_OPTS key=value, e.g. DRIVER_OPTS network=host.")
-    endif()
-    set(key "${CMAKE_MATCH_1}")
-    if(key IN_LIST keys)
-      message(FATAL_ERROR "${where}: DRIVER_OPTS sets \"${key}\" twice; Buildx keeps one value per "
-        "option, so give it once (a value with commas stays one value, e.g. \"${key}=a=1,b=2\").")
-    endif()
-    list(APPEND keys "${key}")
-    if(driver STREQUAL "remote" AND key MATCHES "^(cacert|cert|key|servername)$")
-      string(TOUPPER "${key}" kw)
-      message(FATAL_ERROR "${where}: DRIVER_OPTS \"${o}\": give TLS settings with the keyword "
-        "${kw} <file> instead, which checks the file and makes its path absolute.")
-    endif()
-  endforeach()
-endfunction()
-
-# Reads the TLS keywords <prefix>_CACERT, _CERT, _KEY and _SERVERNAME of the
-# caller and sets <out> to the driver options they become.  Certificates
-# and keys are files, never PEM text in CMake (it would land in the cache
-# and in generated files).
-function(_multiarch_tls_opts where driver prefix out)
-  set(opts "")
-  foreach(kw CACERT CERT KEY SERVERNAME)
-    if(NOT DEFINED ${prefix}_${kw})
-      continue()
-    endif()
-    set(value "${${prefix}_${kw}}")
-    if(NOT driver STREQUAL "remote")
-      message(FATAL_ERROR "${where}: ${kw} is for DRIVER remote (TLS to a BuildKit daemon); "
-        "a ${driver} builder takes no TLS files.")
-    endif()
-    if(value STREQUAL "")
-      message(FATAL_ERROR "${where}: ${kw} is empty; give a value or leave the keyword out.")
-    endif()
-    string(TOLOWER "${kw}" key)
-    if(kw STREQUAL "SERVERNAME")
-      list(APPEND opts "servername=${value}")
-      continue()
-    endif()
-    if(value MATCHES "-----BEGIN|\n")
-      message(FATAL_ERROR "${where}: ${kw} holds PEM text; give the path of a file that holds it "
-        "(e.g. ${kw} /etc/buildkit/certs/${key}.pem). Keys in CMake would land in the cache and in "
-        "generated files.")
-    endif()
-    cmake_path(ABSOLUTE_PATH value BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-    if(NOT EXISTS "${value}" OR IS_DIRECTORY "${value}")
-      message(FATAL_ERROR "${where}: ${kw} \"${value}\" is not a file; give the path of the PEM "
-        "file (a relative path is taken from ${CMAKE_CURRENT_SOURCE_DIR}).")
-    endif()
-    list(APPEND opts "${key}=${value}")
-  endforeach()
-  set(${out} "${opts}" PARENT_SCOPE)
-endfunction()
-
-# The TLS options of one node, after merging, must be a set Buildx accepts.
-function(_multiarch_check_tls where opts)
-  set(has "")
-  foreach(o IN LISTS opts)
-    if(o MATCHES "^(cacert|cert|key|servername)=")
-      list(APPEND has "${CMAKE_MATCH_1}")
-    endif()
-  endforeach()
-  if("cert" IN_LIST has AND NOT "key" IN_LIST has)
-    message(FATAL_ERROR "${where}: CERT is given without KEY; a client certificate needs its key "
-      "(KEY <file>).")
-  elseif("key" IN_LIST has AND NOT "cert" IN_LIST has)
-    message(FATAL_ERROR "${where}: KEY is given without CERT; give the client certificate too "
-      "(CERT <file>).")
-  endif()
-  if(has AND NOT "cacert" IN_LIST has)
-    message(FATAL_ERROR "${where}: TLS needs CACERT <file>, the CA that signed the daemon's "
-      "certificate (Buildx refuses TLS without it).")
-  endif()
-endfunction()
-
 function(add_multiarch_builder name)
   if(DEFINED MULTIARCH_SUBBUILD_PLATFORM)
     return()  # a per-platform sub-build of ARTIFACTS declares no builder
   endif()
-  # NODES comes last: a node's keywords (ENDPOINT, DRIVER_OPTS, CACERT, ...)
-  # repeat the builder's, so the arguments are split there before parsing.
-  set(own "")
-  set(node_args "")
-  set(has_nodes FALSE)
-  if(ARGC GREATER 1)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 1 ${last})
-      if(has_nodes)
-        list(APPEND node_args "${ARGV${i}}")
-      elseif("${ARGV${i}}" STREQUAL "NODES")
-        set(has_nodes TRUE)
-      else()
-        list(APPEND own "${ARGV${i}}")
-      endif()
-    endforeach()
-  endif()
-  cmake_parse_arguments(arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG;CACERT;CERT;KEY;SERVERNAME"
-    "DRIVER_OPTS" ${own})
-  _multiarch_check_keywords(add_multiarch_builder "${name}" "${arg_UNPARSED_ARGUMENTS}")
-  set(where "add_multiarch_builder(${name})")
-  if(NOT name MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    message(FATAL_ERROR "${where}: \"${name}\" is not a valid builder name (letters, digits, _ . -).")
-  endif()
-  if(TARGET multiarch-builder-${name})
-    message(FATAL_ERROR "${where}: builder \"${name}\" is declared twice.")
-  endif()
-  if(NOT DEFINED arg_DRIVER)
-    message(FATAL_ERROR "${where}: DRIVER is required, e.g. DRIVER docker-container.")
-  endif()
-  set(driver "${arg_DRIVER}")
-  if(NOT driver MATCHES "^(docker-container|remote|kubernetes)$")
-    message(FATAL_ERROR "${where}: DRIVER \"${driver}\" is not supported; "
-      "use DRIVER docker-container, remote or kubernetes.")
-  endif()
-  set(endpoint_hint "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host")
-  _multiarch_check_driver_opts("${where}" "${driver}" "${arg_DRIVER_OPTS}")
-  _multiarch_tls_opts("${where}" "${driver}" arg builder_tls)
-  _multiarch_merge_opts(builder_opts "${arg_DRIVER_OPTS}" "${builder_tls}")
-  if(DEFINED arg_BUILDKITD_CONFIG)
-    if(driver STREQUAL "remote")
-      message(FATAL_ERROR "${where}: BUILDKITD_CONFIG is not accepted by DRIVER remote: Buildx "
-        "does not configure a daemon it did not start. Put the settings in the daemon's own "
-        "buildkitd.toml (buildkitd --config) and remove BUILDKITD_CONFIG.")
-    endif()
-    cmake_path(ABSOLUTE_PATH arg_BUILDKITD_CONFIG BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-    if(NOT EXISTS "${arg_BUILDKITD_CONFIG}" OR IS_DIRECTORY "${arg_BUILDKITD_CONFIG}")
-      message(FATAL_ERROR "${where}: BUILDKITD_CONFIG \"${arg_BUILDKITD_CONFIG}\" "
-        "is not a file; give the path of a buildkitd.toml.")
-    endif()
-  endif()
-
-  set(nodes "")
-  set(node_lines "")
-  if(NOT has_nodes)
-    if(driver STREQUAL "remote")
-      if(NOT arg_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
-        message(FATAL_ERROR "${where}: DRIVER remote needs ENDPOINT ${endpoint_hint}, or NODES "
-          "with an ENDPOINT per node; got \"${arg_ENDPOINT}\".")
-      endif()
-      _multiarch_check_tls("${where}" "${builder_opts}")
-    elseif(DEFINED arg_ENDPOINT)
-      message(FATAL_ERROR "${where}: ENDPOINT is for DRIVER remote; a ${driver} builder "
-        "starts BuildKit itself (on the Docker host, or in the cluster that KUBECONFIG names).")
-    endif()
-  else()
-    if(driver STREQUAL "docker-container")
-      message(FATAL_ERROR "${where}: NODES is for DRIVER remote (one BuildKit daemon per node) "
-        "and DRIVER kubernetes (one deployment per node); a docker-container builder runs on "
-        "this Docker host.")
-    endif()
-    if(DEFINED arg_ENDPOINT)
-      message(FATAL_ERROR "${where}: ENDPOINT \"${arg_ENDPOINT}\" and NODES were both given; "
-        "with NODES, give each node its own: NODE <node> ENDPOINT <url> PLATFORMS <platform>...")
-    endif()
-    list(LENGTH node_args n)
-    if(n EQUAL 0 OR NOT "${node_args}" MATCHES "^NODE;")
-      message(FATAL_ERROR "${where}: NODES must be followed by one group per node, each "
-        "\"NODE <node> [ENDPOINT <url>] PLATFORMS <platform>...\", and come last.")
-    endif()
-    # Split into NODE groups.
-    set(groups "")
-    set(current "")
-    foreach(a IN LISTS node_args)
-      if(a STREQUAL "NODE")
-        if(NOT current STREQUAL "")
-          list(APPEND groups "${current}")
-        endif()
-        set(current "#")
-      else()
-        string(APPEND current "\n${a}")
-      endif()
-    endforeach()
-    list(APPEND groups "${current}")
-    set(endpoints "")
-    foreach(group IN LISTS groups)
-      string(REGEX REPLACE "^#\n?" "" group "${group}")
-      string(REPLACE "\n" ";" group "${group}")
-      list(POP_FRONT group node)
-      if(NOT node MATCHES "^[a-z][a-z0-9_.-]*$")
-        message(FATAL_ERROR "${where}: node name \"${node}\" is invalid; a node name starts with a "
-          "lowercase letter and holds lowercase letters, digits, _ . - (Buildx lowercases them), "
-          "e.g. NODE ${name}-arm64.")
-      endif()
-      if(node IN_LIST nodes)
-        message(FATAL_ERROR "${where}: NODE ${node} is declared twice; give each node its own name.")
-      endif()
-      set(nwhere "${where}, NODE ${node}")
-      cmake_parse_arguments(node "" "ENDPOINT;CACERT;CERT;KEY;SERVERNAME" "PLATFORMS;DRIVER_OPTS" ${group})
-      if(node_UNPARSED_ARGUMENTS)
-        list(GET node_UNPARSED_ARGUMENTS 0 first)
-        message(FATAL_ERROR "${nwhere}: unknown argument \"${first}\"; a node takes ENDPOINT, "
-          "PLATFORMS, CACERT, CERT, KEY, SERVERNAME and DRIVER_OPTS.")
-      endif()
-      if(driver STREQUAL "remote")
-        if(NOT node_ENDPOINT MATCHES "^(tcp|unix|ssh|docker-container|kube-pod)://.")
-          message(FATAL_ERROR "${nwhere}: a node of DRIVER remote needs ENDPOINT ${endpoint_hint}; "
-            "got \"${node_ENDPOINT}\".")
-        endif()
-        if(node_ENDPOINT IN_LIST endpoints)
-          message(FATAL_ERROR "${nwhere}: ENDPOINT ${node_ENDPOINT} is already the endpoint of "
-            "another node; every node is its own BuildKit daemon.")
-        endif()
-        list(APPEND endpoints "${node_ENDPOINT}")
-      elseif(DEFINED node_ENDPOINT)
-        message(FATAL_ERROR "${nwhere}: ENDPOINT is for DRIVER remote; a kubernetes node is a "
-          "deployment that Buildx creates (choose where with DRIVER_OPTS, e.g. "
-          "\"nodeselector=kubernetes.io/arch=arm64\").")
-      endif()
-      if(NOT node_PLATFORMS)
-        message(FATAL_ERROR "${nwhere}: PLATFORMS is required: the platforms this node builds, "
-          "e.g. PLATFORMS linux/arm64.")
-      endif()
-      set(platforms "")
-      foreach(p IN LISTS node_PLATFORMS)
-        _multiarch_normalize_platform("${p}" norm error)
-        if(error)
-          message(FATAL_ERROR "${nwhere}: ${error}")
-        endif()
-        if(norm IN_LIST platforms)
-          message(FATAL_ERROR "${nwhere}: platform \"${p}\" is listed twice (as ${norm}).")
-        elseif(DEFINED "owner_${norm}")
-          message(FATAL_ERROR "${nwhere}: platform ${norm} is already owned by NODE ${owner_${norm}}; "
-            "Buildx sends each platform to the one node that owns it, so list it under one node.")
-        endif()
-        list(APPEND platforms "${norm}")
-        set("owner_${norm}" "${node}")
-      endforeach()
-      _multiarch_check_driver_opts("${nwhere}" "${driver}" "${node_DRIVER_OPTS}")
-      _multiarch_tls_opts("${nwhere}" "${driver}" node node_tls)
-      _multiarch_merge_opts(opts "${builder_opts}" "${node_tls}")
-      _multiarch_merge_opts(opts "${opts}" "${node_DRIVER_OPTS}")
-      if(driver STREQUAL "remote")
-        _multiarch_check_tls("${nwhere}" "${opts}")
-      endif()
-      list(APPEND nodes "${node}")
-      _multiarch_set_lines(node_lines
-        MULTIARCH_BUILDER_NODE_${node}_ENDPOINT "${node_ENDPOINT}"
-        MULTIARCH_BUILDER_NODE_${node}_PLATFORMS "${platforms}"
-        MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS "${opts}")
-    endforeach()
-  endif()
-
+  # (MultiArchImage/DeclareBuilder.cmake)
+  _multiarch_builder_parse(builder "${name}" ${ARGN})
   _multiarch_docker(docker)
   set(builder_file "${CMAKE_BINARY_DIR}/multiarch-builders/${name}.cmake")
-  set(content "# Generated by add_multiarch_builder(${name}); read by EnsureBuilder.cmake.\n")
-  _multiarch_set_lines(content
-    MULTIARCH_BUILDER_NAME "${name}"
-    MULTIARCH_BUILDER_DRIVER "${driver}")
-  # Without NODES: the options of the builder's one node.
-  _multiarch_set_lines(content
-    MULTIARCH_BUILDER_DRIVER_OPTS "${builder_opts}"
-    MULTIARCH_BUILDER_CONFIG "${arg_BUILDKITD_CONFIG}"
-    MULTIARCH_BUILDER_ENDPOINT "${arg_ENDPOINT}"
-    MULTIARCH_BUILDER_NODES "${nodes}")
-  string(APPEND content "${node_lines}")
-  _multiarch_set_lines(content
-    MULTIARCH_DOCKER "${docker}")
-  _multiarch_write_if_changed("${builder_file}" "${content}")
-
-  add_custom_target(multiarch-builder-${name}
-    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_BUILDER_FILE=${builder_file}"
-            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/MultiArchImage/EnsureBuilder.cmake"
-    COMMENT "Ensuring Buildx builder ${name}"
-    USES_TERMINAL VERBATIM)
+  _multiarch_builder_write(builder FILE "${builder_file}" DOCKER "${docker}")
+  _multiarch_builder_declare(NAME "${name}" BUILDER_FILE "${builder_file}")
 endfunction()
 
 function(add_multiarch_smoke_test image)

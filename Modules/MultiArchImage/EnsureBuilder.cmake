@@ -1,133 +1,146 @@
 # Makes the Buildx builder declared by add_multiarch_builder match its
 # declaration, changing only what differs (see the module's documentation),
-# then bootstraps it.  By hand:
+# then bootstraps it.  By hand (the target multiarch-builder-<name> runs this):
 #
 #   cmake -DMULTIARCH_BUILDER_FILE=<build>/multiarch-builders/<name>.cmake -P EnsureBuilder.cmake
 #
 # -DMULTIARCH_BOOTSTRAP=OFF leaves an unchanged builder as it is (the
 # caller bootstraps it).  With -DMULTIARCH_DRY_RUN=ON it changes nothing and prints each command it
 # would run as "multiarch: would run: <JSON array of the arguments>".
+#
+# Also an included library: BuildImage.cmake calls _multiarch_ensure_builder
+# in its own process (the script body below runs only under `cmake -P`).
 
 cmake_minimum_required(VERSION 3.20)
+include_guard(GLOBAL)
 include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
-if(NOT MULTIARCH_BUILDER_FILE OR NOT EXISTS "${MULTIARCH_BUILDER_FILE}")
-  _multiarch_die("EnsureBuilder.cmake needs -DMULTIARCH_BUILDER_FILE=<file written by add_multiarch_builder>.")
-endif()
-include("${MULTIARCH_BUILDER_FILE}")
-set(docker "${MULTIARCH_DOCKER}")
-set(name "${MULTIARCH_BUILDER_NAME}")
-set(driver "${MULTIARCH_BUILDER_DRIVER}")
-set(dry_run FALSE)
-if(MULTIARCH_DRY_RUN)
-  set(dry_run TRUE)
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
 
-# The declared nodes, want_1 .. want_<want_count>.  Without NODES the
-# builder has one node whose name Buildx chooses: want_1_NAME is empty.
-set(want_count 0)
-if(MULTIARCH_BUILDER_NODES)
-  foreach(node IN LISTS MULTIARCH_BUILDER_NODES)
-    math(EXPR want_count "${want_count} + 1")
-    set(want_${want_count}_NAME "${node}")
-    set(want_${want_count}_ENDPOINT "${MULTIARCH_BUILDER_NODE_${node}_ENDPOINT}")
-    set(want_${want_count}_PLATFORMS "${MULTIARCH_BUILDER_NODE_${node}_PLATFORMS}")
-    set(want_${want_count}_DRIVER_OPTS "${MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS}")
+# _multiarch_die, followed by <note> (what the caller adds, e.g. that
+# nothing was pushed) when it is not empty.
+function(_multiarch_builder_die note)
+  set(msg "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    string(APPEND msg "${ARGV${i}}")
   endforeach()
-else()
-  set(want_count 1)
-  set(want_1_NAME "")
-  set(want_1_ENDPOINT "${MULTIARCH_BUILDER_ENDPOINT}")
-  set(want_1_PLATFORMS "")
-  set(want_1_DRIVER_OPTS "${MULTIARCH_BUILDER_DRIVER_OPTS}")
-endif()
-
-# TLS files are read by Buildx when it dials: a missing one would surface
-# as a node that "does not answer".  Say which file instead.
-foreach(w RANGE 1 ${want_count})
-  foreach(o IN LISTS want_${w}_DRIVER_OPTS)
-    # (${CMAKE_MATCH_<n>} in the same if() would expand before the match.)
-    if(NOT o MATCHES "^(cacert|cert|key)=(.*)$")
-      continue()
-    endif()
-    if(NOT EXISTS "${CMAKE_MATCH_2}")
-      string(TOUPPER "${CMAKE_MATCH_1}" kw)
-      set(label "")
-      if(NOT want_${w}_NAME STREQUAL "")
-        set(label ", node ${want_${w}_NAME}")
-      endif()
-      _multiarch_die("builder ${name}${label}: the TLS file ${CMAKE_MATCH_2} (${kw}) is missing. "
-        "Fix: restore it, or change ${kw} in add_multiarch_builder(${name} ...) and re-run CMake.")
-    endif()
-  endforeach()
-endforeach()
-
-# What inspect cannot show (the content of BUILDKITD_CONFIG; the nodes of a
-# running Kubernetes builder, which it lists as pods) is compared with what
-# this build tree last applied, recorded next to the declaration.
-set(config_hash "")
-if(MULTIARCH_BUILDER_CONFIG)
-  if(NOT EXISTS "${MULTIARCH_BUILDER_CONFIG}")
-    _multiarch_die("builder ${name}: BUILDKITD_CONFIG ${MULTIARCH_BUILDER_CONFIG} is missing; "
-      "restore it or change BUILDKITD_CONFIG and re-run CMake.")
+  if(NOT note STREQUAL "")
+    string(APPEND msg " ${note}")
   endif()
-  file(SHA256 "${MULTIARCH_BUILDER_CONFIG}" config_hash)
-endif()
-set(spec "${driver}\n${config_hash}")
-foreach(w RANGE 1 ${want_count})
-  string(APPEND spec "\n${want_${w}_NAME}|${want_${w}_ENDPOINT}|${want_${w}_PLATFORMS}|${want_${w}_DRIVER_OPTS}")
-endforeach()
-string(SHA256 spec_hash "${spec}")
-set(record "${MULTIARCH_BUILDER_FILE}.created")
-set(have_record FALSE)
-if(EXISTS "${record}")
-  file(READ "${record}" applied)
-  if(applied MATCHES "config=([0-9a-f]*)\nspec=([0-9a-f]+)")
-    set(have_record TRUE)
-    set(applied_config "${CMAKE_MATCH_1}")
-    set(applied_spec "${CMAKE_MATCH_2}")
-  endif()
-endif()
+  _multiarch_die("${msg}")
+endfunction()
 
-if(NOT dry_run)
-  # Several images may use the builder and build in parallel.
-  file(LOCK "${MULTIARCH_BUILDER_FILE}.lock" GUARD PROCESS TIMEOUT 600 RESULT_VARIABLE lock_rc)
-  if(NOT lock_rc EQUAL 0)
-    _multiarch_die("builder ${name}: cannot lock ${MULTIARCH_BUILDER_FILE}.lock (${lock_rc}); "
-      "another build is preparing this builder. Wait for it, or remove the file if none runs.")
-  endif()
-  _multiarch_require_buildx("${docker}")
-  _multiarch_inspect_builder("${docker}" "${name}" have)
-else()
-  _multiarch_capture(v "${docker}" buildx version)
-  if(v_rc EQUAL 0)
-    _multiarch_inspect_builder("${docker}" "${name}" have)
+# Reads the file add_multiarch_builder wrote (in this function's scope: its
+# variables do not reach the caller) and checks that the files it names
+# still exist.  Sets, in the caller's scope:
+#   <prefix>_NAME, <prefix>_DRIVER, <prefix>_DOCKER, <prefix>_CONFIG
+#   <prefix>_COUNT        the number of declared nodes; for each <w> in 1..COUNT:
+#   <prefix>_<w>_NAME     empty without NODES (Buildx names the one node)
+#   <prefix>_<w>_ENDPOINT, <prefix>_<w>_PLATFORMS, <prefix>_<w>_DRIVER_OPTS
+#   <prefix>_CONFIG_HASH  SHA256 of BUILDKITD_CONFIG's content (empty: none)
+#   <prefix>_SPEC_HASH    SHA256 of the whole declaration
+# Keywords: FILE <builder file> [FAILURE_NOTE <text added to an error>].
+function(_multiarch_builder_declaration prefix)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "FILE;FAILURE_NOTE" "")
+  include("${arg_FILE}")
+  set(name "${MULTIARCH_BUILDER_NAME}")
+  set(driver "${MULTIARCH_BUILDER_DRIVER}")
+  set(vars NAME DRIVER DOCKER CONFIG COUNT CONFIG_HASH SPEC_HASH)
+  set(NAME "${name}")
+  set(DRIVER "${driver}")
+  set(DOCKER "${MULTIARCH_DOCKER}")
+  set(CONFIG "${MULTIARCH_BUILDER_CONFIG}")
+
+  # Without NODES the builder has one node whose name Buildx chooses.
+  set(COUNT 0)
+  if(MULTIARCH_BUILDER_NODES)
+    foreach(node IN LISTS MULTIARCH_BUILDER_NODES)
+      math(EXPR COUNT "${COUNT} + 1")
+      set(${COUNT}_NAME "${node}")
+      set(${COUNT}_ENDPOINT "${MULTIARCH_BUILDER_NODE_${node}_ENDPOINT}")
+      set(${COUNT}_PLATFORMS "${MULTIARCH_BUILDER_NODE_${node}_PLATFORMS}")
+      set(${COUNT}_DRIVER_OPTS "${MULTIARCH_BUILDER_NODE_${node}_DRIVER_OPTS}")
+      list(APPEND vars ${COUNT}_NAME ${COUNT}_ENDPOINT ${COUNT}_PLATFORMS ${COUNT}_DRIVER_OPTS)
+    endforeach()
   else()
-    message(STATUS "multiarch: (dry run) docker buildx does not answer; planning as if builder ${name} did not exist")
-    set(have_FOUND FALSE)
+    set(COUNT 1)
+    set(1_NAME "")
+    set(1_ENDPOINT "${MULTIARCH_BUILDER_ENDPOINT}")
+    set(1_PLATFORMS "")
+    set(1_DRIVER_OPTS "${MULTIARCH_BUILDER_DRIVER_OPTS}")
+    list(APPEND vars 1_NAME 1_ENDPOINT 1_PLATFORMS 1_DRIVER_OPTS)
   endif()
-endif()
 
-# How actual node <a> differs from declared node <w>; empty if it does not.
-function(_multiarch_node_diff a w out)
+  # TLS files are read by Buildx when it dials: a missing one would surface
+  # as a node that "does not answer".  Say which file instead.
+  foreach(w RANGE 1 ${COUNT})
+    foreach(o IN LISTS ${w}_DRIVER_OPTS)
+      # (${CMAKE_MATCH_<n>} in the same if() would expand before the match.)
+      if(NOT o MATCHES "^(cacert|cert|key)=(.*)$")
+        continue()
+      endif()
+      if(NOT EXISTS "${CMAKE_MATCH_2}")
+        string(TOUPPER "${CMAKE_MATCH_1}" kw)
+        set(label "")
+        if(NOT ${w}_NAME STREQUAL "")
+          set(label ", node ${${w}_NAME}")
+        endif()
+        _multiarch_builder_die("${arg_FAILURE_NOTE}" "builder ${name}${label}: the TLS file "
+          "${CMAKE_MATCH_2} (${kw}) is missing. "
+          "Fix: restore it, or change ${kw} in add_multiarch_builder(${name} ...) and re-run CMake.")
+      endif()
+    endforeach()
+  endforeach()
+
+  # What inspect cannot show (the content of BUILDKITD_CONFIG; the nodes of a
+  # running Kubernetes builder, which it lists as pods) is compared with what
+  # this build tree last applied, recorded next to the declaration.
+  set(CONFIG_HASH "")
+  if(CONFIG)
+    if(NOT EXISTS "${CONFIG}")
+      _multiarch_builder_die("${arg_FAILURE_NOTE}" "builder ${name}: BUILDKITD_CONFIG ${CONFIG} "
+        "is missing; restore it or change BUILDKITD_CONFIG and re-run CMake.")
+    endif()
+    file(SHA256 "${CONFIG}" CONFIG_HASH)
+  endif()
+  set(spec "${driver}\n${CONFIG_HASH}")
+  foreach(w RANGE 1 ${COUNT})
+    string(APPEND spec "\n${${w}_NAME}|${${w}_ENDPOINT}|${${w}_PLATFORMS}|${${w}_DRIVER_OPTS}")
+  endforeach()
+  string(SHA256 SPEC_HASH "${spec}")
+
+  foreach(v IN LISTS vars)
+    set(${prefix}_${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# How an actual node differs from its declaration, as a phrase ("endpoint
+# <a>, declared <b>; platforms [...], declared [...]"); empty if it does not.
+# Keywords: DRIVER <driver>, HAVE_ENDPOINT, HAVE_REPORTED <bool>,
+# HAVE_PLATFORMS, HAVE_DRIVER_OPTS (what inspect shows, sorted),
+# WANT_ENDPOINT, WANT_PLATFORMS, WANT_DRIVER_OPTS (the declaration).
+function(_multiarch_builder_node_diff out)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRIVER;HAVE_ENDPOINT;HAVE_REPORTED;WANT_ENDPOINT"
+    "HAVE_PLATFORMS;HAVE_DRIVER_OPTS;WANT_PLATFORMS;WANT_DRIVER_OPTS")
   set(d "")
   # A docker-container node's endpoint is the Docker context, a kubernetes
   # one's is made up by Buildx: only a remote node's is declared.
-  if(driver STREQUAL "remote" AND NOT have_${a}_ENDPOINT STREQUAL want_${w}_ENDPOINT)
-    list(APPEND d "endpoint ${have_${a}_ENDPOINT}, declared ${want_${w}_ENDPOINT}")
+  if(arg_DRIVER STREQUAL "remote" AND NOT "${arg_HAVE_ENDPOINT}" STREQUAL "${arg_WANT_ENDPOINT}")
+    list(APPEND d "endpoint ${arg_HAVE_ENDPOINT}, declared ${arg_WANT_ENDPOINT}")
   endif()
   # A node in error shows no platforms: then they cannot be compared.
-  set(wp "${want_${w}_PLATFORMS}")
+  set(wp "${arg_WANT_PLATFORMS}")
   list(SORT wp)
-  if(have_${a}_REPORTED AND NOT have_${a}_PLATFORMS STREQUAL wp)
-    string(JOIN "," hp ${have_${a}_PLATFORMS})
+  if(arg_HAVE_REPORTED AND NOT "${arg_HAVE_PLATFORMS}" STREQUAL "${wp}")
+    string(JOIN "," hp ${arg_HAVE_PLATFORMS})
     string(JOIN "," wp ${wp})
     list(APPEND d "platforms [${hp}], declared [${wp}]")
   endif()
-  set(wo "${want_${w}_DRIVER_OPTS}")
+  set(wo "${arg_WANT_DRIVER_OPTS}")
   list(SORT wo)
-  if(NOT have_${a}_DRIVER_OPTS STREQUAL wo)
-    string(JOIN " " ho ${have_${a}_DRIVER_OPTS})
+  if(NOT "${arg_HAVE_DRIVER_OPTS}" STREQUAL "${wo}")
+    string(JOIN " " ho ${arg_HAVE_DRIVER_OPTS})
     string(JOIN " " wo ${wo})
     list(APPEND d "driver options [${ho}], declared [${wo}]")
   endif()
@@ -135,266 +148,395 @@ function(_multiarch_node_diff a w out)
   set(${out} "${d}" PARENT_SCOPE)
 endfunction()
 
-# The plan: remove the builder?  Which nodes leave, which are appended.
-set(recreate "")
-set(leave "")
-set(add "")
-if(NOT have_FOUND)
-  message(STATUS "multiarch: creating builder ${name} (driver ${driver})")
-  foreach(w RANGE 1 ${want_count})
-    list(APPEND add ${w})
-  endforeach()
-elseif(NOT have_DRIVER STREQUAL driver)
-  set(recreate "it has driver ${have_DRIVER}, declared ${driver}")
-elseif(have_record AND NOT applied_config STREQUAL config_hash)
-  set(recreate "BUILDKITD_CONFIG changed")
-elseif(have_COUNT EQUAL 0)
-  set(recreate "it has no node")
-else()
-  set(pods FALSE)
-  foreach(a RANGE 1 ${have_COUNT})
-    if(driver STREQUAL "kubernetes" AND have_${a}_ENDPOINT STREQUAL "")
-      set(pods TRUE)
-    endif()
-  endforeach()
-  if(pods)
-    if(have_record AND NOT applied_spec STREQUAL spec_hash)
-      set(recreate "the declaration changed since this build tree applied it")
-    endif()
-  elseif(want_1_NAME STREQUAL "")
-    if(NOT have_COUNT EQUAL 1)
-      set(recreate "it has ${have_COUNT} nodes, declared 1")
-    else()
-      _multiarch_node_diff(1 1 diff)
-      if(NOT diff STREQUAL "")
-        set(recreate "${diff}")
-      endif()
-    endif()
-  else()
-    set(matched "")
-    foreach(a RANGE 1 ${have_COUNT})
-      set(found "")
-      foreach(w RANGE 1 ${want_count})
-        if(want_${w}_NAME STREQUAL have_${a}_NAME)
-          set(found ${w})
-        endif()
-      endforeach()
-      if(NOT found)
-        message(STATUS "multiarch: builder ${name}: node ${have_${a}_NAME} is not declared; removing it")
-        list(APPEND leave ${a})
-        continue()
-      endif()
-      list(APPEND matched ${found})
-      _multiarch_node_diff(${a} ${found} diff)
-      if(NOT diff STREQUAL "")
-        message(STATUS "multiarch: builder ${name}: node ${have_${a}_NAME} differs from its "
-          "declaration (${diff}); replacing it")
-        list(APPEND leave ${a})
-        list(APPEND add ${found})
-      endif()
-    endforeach()
-    foreach(w RANGE 1 ${want_count})
-      if(NOT w IN_LIST matched)
-        message(STATUS "multiarch: builder ${name}: node ${want_${w}_NAME} is missing; adding it")
-        list(APPEND add ${w})
-      endif()
-    endforeach()
-    # Buildx cannot take the last node out of a builder: start afresh.
-    list(LENGTH leave n_leave)
-    if(n_leave EQUAL have_COUNT)
-      set(recreate "none of its nodes matches")
+# Compares the declaration in <builder file> with what `docker buildx
+# inspect <name>` reports (one call, no bootstrap; `buildx version` only
+# when inspect fails, to tell a missing Buildx from a missing builder) and
+# sets, in the caller's scope, the plan:
+#   <prefix>_NAME, <prefix>_DRIVER, <prefix>_DOCKER
+#   <prefix>_STEPS          1..<n>, one per command; empty: nothing differs
+#   <prefix>_<k>_KIND       rm, leave, create or bootstrap
+#   <prefix>_<k>_COMMAND    the command, a list, docker CLI first
+#   <prefix>_<k>_NODE       the node a leave or create is for (may be empty)
+#   <prefix>_RECORD, <prefix>_RECORD_TEXT   the file, and what to write into
+#                           it once applied (what inspect cannot show)
+# Prints why it changes what it changes.  Keywords: BUILDER_FILE <file>,
+# BOOTSTRAP <bool> (default ON: an unchanged builder is bootstrapped; OFF
+# when the caller bootstraps it next), DRY_RUN <bool> (a missing Buildx or
+# a remote builder that Buildx would break is reported, not fatal),
+# FAILURE_NOTE <text added to an error>.
+function(_multiarch_builder_plan prefix)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE" "")
+  if(NOT DEFINED arg_BOOTSTRAP)
+    set(arg_BOOTSTRAP ON)
+  endif()
+  set(note "${arg_FAILURE_NOTE}")
+  _multiarch_builder_declaration(want FILE "${arg_BUILDER_FILE}" FAILURE_NOTE "${note}")
+  set(docker "${want_DOCKER}")
+  set(name "${want_NAME}")
+  set(driver "${want_DRIVER}")
+  set(record "${arg_BUILDER_FILE}.created")
+  set(have_record FALSE)
+  if(EXISTS "${record}")
+    file(READ "${record}" applied)
+    if(applied MATCHES "config=([0-9a-f]*)\nspec=([0-9a-f]+)")
+      set(have_record TRUE)
+      set(applied_config "${CMAKE_MATCH_1}")
+      set(applied_spec "${CMAKE_MATCH_2}")
     endif()
   endif()
-endif()
-if(NOT recreate STREQUAL "")
-  message(STATUS "multiarch: builder ${name} differs from its declaration (${recreate}); creating it anew")
+
+  _multiarch_inspect_builder("${docker}" "${name}" have)
+  if(NOT have_FOUND)
+    # Buildx missing, or only the builder?
+    if(NOT arg_DRY_RUN)
+      _multiarch_require_buildx("${docker}")
+    else()
+      _multiarch_capture(v "${docker}" buildx version)
+      if(NOT v_rc EQUAL 0)
+        message(STATUS "multiarch: (dry run) docker buildx does not answer; planning as if builder "
+          "${name} did not exist")
+      endif()
+    endif()
+  endif()
+
+  # Remove the builder?  Which nodes leave, which are appended.
+  set(recreate "")
   set(leave "")
   set(add "")
-  foreach(w RANGE 1 ${want_count})
-    list(APPEND add ${w})
-  endforeach()
-endif()
-
-# The commands, cmd_1 .. cmd_<n>, with what each does (cmd_<k>_KIND);
-# <steps> lists 1 .. <n> (empty when there is nothing to do).
-set(n 0)
-set(steps "")
-macro(_multiarch_plan kind)
-  math(EXPR n "${n} + 1")
-  list(APPEND steps ${n})
-  set(cmd_${n} ${ARGN})
-  set(cmd_${n}_KIND ${kind})
-endmacro()
-if(NOT recreate STREQUAL "")
-  _multiarch_plan(rm "${docker}" buildx rm --force "${name}")
-endif()
-foreach(a IN LISTS leave)
-  _multiarch_plan(leave "${docker}" buildx create --leave --name "${name}" --node "${have_${a}_NAME}")
-  set(cmd_${n}_NODE "${have_${a}_NAME}")
-endforeach()
-set(exists TRUE)
-if(NOT recreate STREQUAL "" OR NOT have_FOUND)
-  set(exists FALSE)
-endif()
-list(LENGTH add n_add)
-set(i 0)
-foreach(w IN LISTS add)
-  math(EXPR i "${i} + 1")
-  set(cmd "${docker}" buildx create)
-  if(exists)
-    list(APPEND cmd --append)
-  endif()
-  set(exists TRUE)
-  list(APPEND cmd --name "${name}" --driver "${driver}")
-  if(NOT want_${w}_NAME STREQUAL "")
-    list(APPEND cmd --node "${want_${w}_NAME}")
-  endif()
-  foreach(p IN LISTS want_${w}_PLATFORMS)
-    list(APPEND cmd --platform "${p}")
-  endforeach()
-  foreach(o IN LISTS want_${w}_DRIVER_OPTS)
-    # Buildx reads each --driver-opt as CSV: quote a value holding , or ".
-    if(o MATCHES "[,\"]")
-      string(REPLACE "\"" "\"\"" o "${o}")
-      set(o "\"${o}\"")
-    endif()
-    list(APPEND cmd --driver-opt "${o}")
-  endforeach()
-  if(MULTIARCH_BUILDER_CONFIG)
-    list(APPEND cmd --buildkitd-config "${MULTIARCH_BUILDER_CONFIG}")
-  endif()
-  # The last create boots every node of the builder.
-  if(i EQUAL n_add)
-    list(APPEND cmd --bootstrap)
-  endif()
-  if(NOT want_${w}_ENDPOINT STREQUAL "")
-    list(APPEND cmd "${want_${w}_ENDPOINT}")
-  endif()
-  _multiarch_plan(create ${cmd})
-  set(cmd_${n}_NODE "${want_${w}_NAME}")
-endforeach()
-# BuildImage.cmake passes MULTIARCH_BOOTSTRAP=OFF: its own preflight
-# bootstraps the builder next, so doing it here too would be a second call.
-if(n_add EQUAL 0 AND NOT (DEFINED MULTIARCH_BOOTSTRAP AND NOT MULTIARCH_BOOTSTRAP))
-  _multiarch_plan(bootstrap "${docker}" buildx inspect --bootstrap "${name}")
-endif()
-
-# Buildx gives <its config dir>/buildkitd.default.toml to every builder it
-# creates, and the remote driver refuses any config file ("setting config
-# file is not supported"): say so before changing anything.
-if(driver STREQUAL "remote" AND n_add GREATER 0)
-  if(NOT "$ENV{BUILDX_CONFIG}" STREQUAL "")
-    set(buildx_dir "$ENV{BUILDX_CONFIG}")
-  elseif(NOT "$ENV{DOCKER_CONFIG}" STREQUAL "")
-    set(buildx_dir "$ENV{DOCKER_CONFIG}/buildx")
-  else()
-    set(buildx_dir "$ENV{HOME}/.docker/buildx")
-  endif()
-  set(default_config "${buildx_dir}/buildkitd.default.toml")
-  if(EXISTS "${default_config}")
-    string(CONCAT msg "builder ${name}: Buildx would add ${default_config} to the remote "
-      "builder, and the remote driver refuses a BuildKit config file, so docker buildx create "
-      "would fail. Fix: move that file away (it serves docker-container builders; pass it to "
-      "them with BUILDKITD_CONFIG instead), or set BUILDX_CONFIG to a directory without it. "
-      "Configure a remote daemon in its own buildkitd.toml.")
-    if(dry_run)
-      message(STATUS "multiarch: (dry run) ${msg}")
-    else()
-      _multiarch_die("${msg}")
-    endif()
-  endif()
-endif()
-
-if(dry_run)
-  foreach(k IN LISTS steps)
-    set(items "")
-    foreach(arg IN LISTS cmd_${k})
-      string(REPLACE "\\" "\\\\" arg "${arg}")
-      string(REPLACE "\"" "\\\"" arg "${arg}")
-      string(REPLACE "\n" "\\n" arg "${arg}")
-      string(REPLACE "\t" "\\t" arg "${arg}")
-      list(APPEND items "\"${arg}\"")
+  if(NOT have_FOUND)
+    message(STATUS "multiarch: creating builder ${name} (driver ${driver})")
+    foreach(w RANGE 1 ${want_COUNT})
+      list(APPEND add ${w})
     endforeach()
-    string(JOIN ", " json ${items})
-    set(json "[${json}]")
-    message(STATUS "multiarch: would run: ${json}")
-  endforeach()
-  return()
-endif()
+  elseif(NOT have_DRIVER STREQUAL driver)
+    set(recreate "it has driver ${have_DRIVER}, declared ${driver}")
+  elseif(have_record AND NOT applied_config STREQUAL want_CONFIG_HASH)
+    set(recreate "BUILDKITD_CONFIG changed")
+  elseif(have_COUNT EQUAL 0)
+    set(recreate "it has no node")
+  else()
+    set(pods FALSE)
+    foreach(a RANGE 1 ${have_COUNT})
+      if(driver STREQUAL "kubernetes" AND have_${a}_ENDPOINT STREQUAL "")
+        set(pods TRUE)
+      endif()
+    endforeach()
+    if(pods)
+      if(have_record AND NOT applied_spec STREQUAL want_SPEC_HASH)
+        set(recreate "the declaration changed since this build tree applied it")
+      endif()
+    elseif(want_1_NAME STREQUAL "")
+      if(NOT have_COUNT EQUAL 1)
+        set(recreate "it has ${have_COUNT} nodes, declared 1")
+      else()
+        _multiarch_builder_node_diff(diff DRIVER "${driver}"
+          HAVE_ENDPOINT "${have_1_ENDPOINT}" HAVE_REPORTED "${have_1_REPORTED}"
+          HAVE_PLATFORMS ${have_1_PLATFORMS} HAVE_DRIVER_OPTS ${have_1_DRIVER_OPTS}
+          WANT_ENDPOINT "${want_1_ENDPOINT}" WANT_PLATFORMS ${want_1_PLATFORMS}
+          WANT_DRIVER_OPTS ${want_1_DRIVER_OPTS})
+        if(NOT diff STREQUAL "")
+          set(recreate "${diff}")
+        endif()
+      endif()
+    else()
+      set(matched "")
+      foreach(a RANGE 1 ${have_COUNT})
+        set(found "")
+        foreach(w RANGE 1 ${want_COUNT})
+          if(want_${w}_NAME STREQUAL have_${a}_NAME)
+            set(found ${w})
+          endif()
+        endforeach()
+        if(NOT found)
+          message(STATUS "multiarch: builder ${name}: node ${have_${a}_NAME} is not declared; removing it")
+          list(APPEND leave ${a})
+          continue()
+        endif()
+        list(APPEND matched ${found})
+        _multiarch_builder_node_diff(diff DRIVER "${driver}"
+          HAVE_ENDPOINT "${have_${a}_ENDPOINT}" HAVE_REPORTED "${have_${a}_REPORTED}"
+          HAVE_PLATFORMS ${have_${a}_PLATFORMS} HAVE_DRIVER_OPTS ${have_${a}_DRIVER_OPTS}
+          WANT_ENDPOINT "${want_${found}_ENDPOINT}" WANT_PLATFORMS ${want_${found}_PLATFORMS}
+          WANT_DRIVER_OPTS ${want_${found}_DRIVER_OPTS})
+        if(NOT diff STREQUAL "")
+          message(STATUS "multiarch: builder ${name}: node ${have_${a}_NAME} differs from its "
+            "declaration (${diff}); replacing it")
+          list(APPEND leave ${a})
+          list(APPEND add ${found})
+        endif()
+      endforeach()
+      foreach(w RANGE 1 ${want_COUNT})
+        if(NOT w IN_LIST matched)
+          message(STATUS "multiarch: builder ${name}: node ${want_${w}_NAME} is missing; adding it")
+          list(APPEND add ${w})
+        endif()
+      endforeach()
+      # Buildx cannot take the last node out of a builder: start afresh.
+      list(LENGTH leave n_leave)
+      if(n_leave EQUAL have_COUNT)
+        set(recreate "none of its nodes matches")
+      endif()
+    endif()
+  endif()
+  if(NOT recreate STREQUAL "")
+    message(STATUS "multiarch: builder ${name} differs from its declaration (${recreate}); creating it anew")
+    set(leave "")
+    set(add "")
+    foreach(w RANGE 1 ${want_COUNT})
+      list(APPEND add ${w})
+    endforeach()
+  endif()
 
-# Why a builder does not start: its nodes that do not run, by name.
-function(_multiarch_why_not_running output out)
-  _multiarch_buildx_error("${output}" err)
-  _multiarch_builder_node_problems("${docker}" "${name}" problems)
+  # The commands.
+  set(vars NAME DRIVER DOCKER STEPS RECORD RECORD_TEXT)
+  set(NAME "${name}")
+  set(DRIVER "${driver}")
+  set(DOCKER "${docker}")
+  set(RECORD "${record}")
+  set(RECORD_TEXT "config=${want_CONFIG_HASH}\nspec=${want_SPEC_HASH}\n")
+  set(STEPS "")
+  set(n 0)
+  if(NOT recreate STREQUAL "")
+    math(EXPR n "${n} + 1")
+    list(APPEND STEPS ${n})
+    set(${n}_KIND rm)
+    set(${n}_COMMAND "${docker}" buildx rm --force "${name}")
+    set(${n}_NODE "")
+  endif()
+  foreach(a IN LISTS leave)
+    math(EXPR n "${n} + 1")
+    list(APPEND STEPS ${n})
+    set(${n}_KIND leave)
+    set(${n}_COMMAND "${docker}" buildx create --leave --name "${name}" --node "${have_${a}_NAME}")
+    set(${n}_NODE "${have_${a}_NAME}")
+  endforeach()
+  set(exists TRUE)
+  if(NOT recreate STREQUAL "" OR NOT have_FOUND)
+    set(exists FALSE)
+  endif()
+  list(LENGTH add n_add)
+  set(i 0)
+  foreach(w IN LISTS add)
+    math(EXPR i "${i} + 1")
+    set(cmd "${docker}" buildx create)
+    if(exists)
+      list(APPEND cmd --append)
+    endif()
+    set(exists TRUE)
+    list(APPEND cmd --name "${name}" --driver "${driver}")
+    if(NOT want_${w}_NAME STREQUAL "")
+      list(APPEND cmd --node "${want_${w}_NAME}")
+    endif()
+    foreach(p IN LISTS want_${w}_PLATFORMS)
+      list(APPEND cmd --platform "${p}")
+    endforeach()
+    foreach(o IN LISTS want_${w}_DRIVER_OPTS)
+      # Buildx reads each --driver-opt as CSV: quote a value holding , or ".
+      if(o MATCHES "[,\"]")
+        string(REPLACE "\"" "\"\"" o "${o}")
+        set(o "\"${o}\"")
+      endif()
+      list(APPEND cmd --driver-opt "${o}")
+    endforeach()
+    if(want_CONFIG)
+      list(APPEND cmd --buildkitd-config "${want_CONFIG}")
+    endif()
+    # The last create boots every node of the builder.
+    if(i EQUAL n_add)
+      list(APPEND cmd --bootstrap)
+    endif()
+    if(NOT want_${w}_ENDPOINT STREQUAL "")
+      list(APPEND cmd "${want_${w}_ENDPOINT}")
+    endif()
+    math(EXPR n "${n} + 1")
+    list(APPEND STEPS ${n})
+    set(${n}_KIND create)
+    set(${n}_COMMAND "${cmd}")
+    set(${n}_NODE "${want_${w}_NAME}")
+  endforeach()
+  # BuildImage.cmake passes BOOTSTRAP OFF: its own preflight bootstraps the
+  # builder next, so doing it here too would be a second call.
+  if(n_add EQUAL 0 AND arg_BOOTSTRAP)
+    math(EXPR n "${n} + 1")
+    list(APPEND STEPS ${n})
+    set(${n}_KIND bootstrap)
+    set(${n}_COMMAND "${docker}" buildx inspect --bootstrap "${name}")
+    set(${n}_NODE "")
+  endif()
+  foreach(k IN LISTS STEPS)
+    list(APPEND vars ${k}_KIND ${k}_COMMAND ${k}_NODE)
+  endforeach()
+
+  # Buildx gives <its config dir>/buildkitd.default.toml to every builder it
+  # creates, and the remote driver refuses any config file ("setting config
+  # file is not supported"): say so before changing anything.
+  if(driver STREQUAL "remote" AND n_add GREATER 0)
+    if(NOT "$ENV{BUILDX_CONFIG}" STREQUAL "")
+      set(buildx_dir "$ENV{BUILDX_CONFIG}")
+    elseif(NOT "$ENV{DOCKER_CONFIG}" STREQUAL "")
+      set(buildx_dir "$ENV{DOCKER_CONFIG}/buildx")
+    else()
+      set(buildx_dir "$ENV{HOME}/.docker/buildx")
+    endif()
+    set(default_config "${buildx_dir}/buildkitd.default.toml")
+    if(EXISTS "${default_config}")
+      string(CONCAT msg "builder ${name}: Buildx would add ${default_config} to the remote "
+        "builder, and the remote driver refuses a BuildKit config file, so docker buildx create "
+        "would fail. Fix: move that file away (it serves docker-container builders; pass it to "
+        "them with BUILDKITD_CONFIG instead), or set BUILDX_CONFIG to a directory without it. "
+        "Configure a remote daemon in its own buildkitd.toml.")
+      if(arg_DRY_RUN)
+        message(STATUS "multiarch: (dry run) ${msg}")
+      else()
+        _multiarch_builder_die("${note}" "${msg}")
+      endif()
+    endif()
+  endif()
+
+  foreach(v IN LISTS vars)
+    set(${prefix}_${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Why a builder does not start: its nodes that do not run, by name (one more
+# inspect, on this failure path only), else Buildx's own error.
+# Keywords: DOCKER <docker CLI>, BUILDER <name>, OUTPUT <what Buildx printed>.
+function(_multiarch_builder_why_not_running out)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DOCKER;BUILDER;OUTPUT" "")
+  _multiarch_buildx_error("${arg_OUTPUT}" err)
+  _multiarch_builder_node_problems("${arg_DOCKER}" "${arg_BUILDER}" problems)
   if(problems)
     set(err "${problems} (Buildx: ${err})")
   endif()
   set(${out} "${err}" PARENT_SCOPE)
 endfunction()
 
-foreach(k IN LISTS steps)
-  set(kind "${cmd_${k}_KIND}")
-  if(NOT kind STREQUAL "bootstrap")
-    list(SUBLIST cmd_${k} 1 -1 shown)
-    string(JOIN " " shown ${shown})
-    message(STATUS "multiarch: docker ${shown}")
+# Runs the plan that _multiarch_builder_plan set under <prefix>_ in the
+# caller's scope, then records what inspect cannot show; or, with DRY_RUN,
+# prints each command as "multiarch: would run: <JSON array>" and changes
+# nothing.  Keywords: DRY_RUN <bool>, FAILURE_NOTE <text added to an error>.
+function(_multiarch_builder_apply prefix)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DRY_RUN;FAILURE_NOTE" "")
+  set(note "${arg_FAILURE_NOTE}")
+  set(docker "${${prefix}_DOCKER}")
+  set(name "${${prefix}_NAME}")
+  set(driver "${${prefix}_DRIVER}")
+  if(arg_DRY_RUN)
+    foreach(k IN LISTS ${prefix}_STEPS)
+      _multiarch_json_command(json ${${prefix}_${k}_COMMAND})
+      message(STATUS "multiarch: would run: ${json}")
+    endforeach()
+    return()
   endif()
-  _multiarch_capture(r ${cmd_${k}})
-  if(r_rc EQUAL 0)
-    continue()
-  endif()
-  if(kind STREQUAL "rm")
-    # A kubernetes builder whose cluster is gone is forgotten but reports
-    # an error: go on if Buildx no longer knows it.
-    _multiarch_capture(still "${docker}" buildx inspect "${name}")
-    if(still_rc EQUAL 0)
+
+  foreach(k IN LISTS ${prefix}_STEPS)
+    set(kind "${${prefix}_${k}_KIND}")
+    set(cmd "${${prefix}_${k}_COMMAND}")
+    set(node_name "${${prefix}_${k}_NODE}")
+    if(NOT kind STREQUAL "bootstrap")
+      list(SUBLIST cmd 1 -1 shown)
+      string(JOIN " " shown ${shown})
+      message(STATUS "multiarch: docker ${shown}")
+    endif()
+    _multiarch_capture(r ${cmd})
+    if(r_rc EQUAL 0)
+      continue()
+    endif()
+    if(kind STREQUAL "rm")
+      # A kubernetes builder whose cluster is gone is forgotten but reports
+      # an error: go on if Buildx no longer knows it.
+      _multiarch_capture(still "${docker}" buildx inspect "${name}")
+      if(still_rc EQUAL 0)
+        _multiarch_buildx_error("${r_err}${r_out}" err)
+        _multiarch_builder_die("${note}" "cannot remove builder ${name} to recreate it: ${err}. "
+          "Fix: docker buildx rm --force ${name} by hand, then build again.")
+      endif()
+    elseif(kind STREQUAL "leave")
       _multiarch_buildx_error("${r_err}${r_out}" err)
-      _multiarch_die("cannot remove builder ${name} to recreate it: ${err}. "
-        "Fix: docker buildx rm --force ${name} by hand, then build again.")
-    endif()
-  elseif(kind STREQUAL "leave")
-    _multiarch_buildx_error("${r_err}${r_out}" err)
-    _multiarch_die("builder ${name}: cannot remove node ${cmd_${k}_NODE}: ${err}. "
-      "Fix: docker buildx rm ${name}, then build again to recreate it.")
-  elseif(kind STREQUAL "create")
-    _multiarch_why_not_running("${r_err}${r_out}" why)
-    set(node "")
-    if(NOT cmd_${k}_NODE STREQUAL "")
-      set(node " --node ${cmd_${k}_NODE}")
-    endif()
-    set(append "")
-    if("--append" IN_LIST cmd_${k})
-      set(append " --append")
-    endif()
-    if(driver STREQUAL "docker-container" AND why MATCHES
-        "apply caps|privileged|operation not permitted|error setting rlimits")
-      # The driver runs BuildKit in a privileged container; some engines
-      # (sandboxed, rootless) cannot start one.
-      _multiarch_die("docker buildx create${append} --name ${name}${node} failed (exit ${r_rc}): "
-        "this Docker engine cannot start the privileged container the docker-container driver "
-        "runs BuildKit in (${why}). Fix: let the engine start privileged containers (e.g. an OCI "
-        "runtime that drops the capabilities the host lacks, as tests/env/setup.sh installs), or "
-        "run buildkitd natively and use add_multiarch_builder(${name} DRIVER remote ENDPOINT "
-        "unix:///run/buildkit/buildkitd.sock).")
-    elseif(driver STREQUAL "docker-container")
-      set(fix "DRIVER_OPTS (e.g. image=<a BuildKit image this host can pull or has>), and that this "
-        "Docker engine can start privileged containers")
-    elseif(driver STREQUAL "kubernetes")
-      set(fix "DRIVER_OPTS, and that the cluster KUBECONFIG names answers")
+      _multiarch_builder_die("${note}" "builder ${name}: cannot remove node ${node_name}: ${err}. "
+        "Fix: docker buildx rm ${name}, then build again to recreate it.")
+    elseif(kind STREQUAL "create")
+      _multiarch_builder_why_not_running(why DOCKER "${docker}" BUILDER "${name}"
+        OUTPUT "${r_err}${r_out}")
+      set(node "")
+      if(NOT node_name STREQUAL "")
+        set(node " --node ${node_name}")
+      endif()
+      set(append "")
+      if("--append" IN_LIST cmd)
+        set(append " --append")
+      endif()
+      if(driver STREQUAL "docker-container" AND why MATCHES
+          "apply caps|privileged|operation not permitted|error setting rlimits")
+        # The driver runs BuildKit in a privileged container; some engines
+        # (sandboxed, rootless) cannot start one.
+        _multiarch_builder_die("${note}" "docker buildx create${append} --name ${name}${node} failed "
+          "(exit ${r_rc}): this Docker engine cannot start the privileged container the "
+          "docker-container driver runs BuildKit in (${why}). Fix: let the engine start privileged "
+          "containers (e.g. an OCI runtime that drops the capabilities the host lacks, as "
+          "tests/env/setup.sh installs), or run buildkitd natively and use "
+          "add_multiarch_builder(${name} DRIVER remote ENDPOINT unix:///run/buildkit/buildkitd.sock).")
+      elseif(driver STREQUAL "docker-container")
+        set(fix "DRIVER_OPTS (e.g. image=<a BuildKit image this host can pull or has>), and that this "
+          "Docker engine can start privileged containers")
+      elseif(driver STREQUAL "kubernetes")
+        set(fix "DRIVER_OPTS, and that the cluster KUBECONFIG names answers")
+      else()
+        set(fix "each node's ENDPOINT, TLS files and DRIVER_OPTS, and that BuildKit runs at every "
+          "endpoint")
+      endif()
+      string(JOIN "" fix ${fix})
+      _multiarch_builder_die("${note}" "docker buildx create${append} --name ${name}${node} failed "
+        "(exit ${r_rc}): ${why}. Fix: check add_multiarch_builder(${name} ...): ${fix}.")
     else()
-      set(fix "each node's ENDPOINT, TLS files and DRIVER_OPTS, and that BuildKit runs at every "
-        "endpoint")
+      _multiarch_builder_why_not_running(why DOCKER "${docker}" BUILDER "${name}"
+        OUTPUT "${r_err}${r_out}")
+      _multiarch_builder_die("${note}" "builder ${name} does not start: ${why}. Fix: start BuildKit "
+        "at that endpoint or make it reachable (address, firewall, TLS files), or take the node out "
+        "of add_multiarch_builder(${name} ...); if the builder itself is broken: docker buildx rm "
+        "${name}, then build again to recreate it.")
     endif()
-    string(JOIN "" fix ${fix})
-    _multiarch_die("docker buildx create${append} --name ${name}${node} failed (exit ${r_rc}): ${why}. "
-      "Fix: check add_multiarch_builder(${name} ...): ${fix}.")
-  else()
-    _multiarch_why_not_running("${r_err}${r_out}" why)
-    _multiarch_die("builder ${name} does not start: ${why}. Fix: start BuildKit at that "
-      "endpoint or make it reachable (address, firewall, TLS files), or take the node out of "
-      "add_multiarch_builder(${name} ...); if the builder itself is broken: docker buildx rm "
-      "${name}, then build again to recreate it.")
+  endforeach()
+  file(WRITE "${${prefix}_RECORD}" "${${prefix}_RECORD_TEXT}")
+  message(STATUS "multiarch: builder ${name} is ready")
+endfunction()
+
+# Plans and applies under a lock on the builder file (several images may use
+# the builder and build in parallel), released when this function returns.
+# Keywords: BUILDER_FILE <file written by add_multiarch_builder>, BOOTSTRAP
+# <bool> (default ON), DRY_RUN <bool> (no lock, nothing changed),
+# FAILURE_NOTE <text added to an error, e.g. "Nothing was pushed.">.
+function(_multiarch_ensure_builder)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE" "")
+  if(NOT arg_BUILDER_FILE OR NOT EXISTS "${arg_BUILDER_FILE}")
+    _multiarch_die("EnsureBuilder.cmake needs -DMULTIARCH_BUILDER_FILE=<file written by add_multiarch_builder>.")
   endif()
-endforeach()
-file(WRITE "${record}" "config=${config_hash}\nspec=${spec_hash}\n")
-message(STATUS "multiarch: builder ${name} is ready")
+  if(NOT DEFINED arg_BOOTSTRAP)
+    set(arg_BOOTSTRAP ON)
+  endif()
+  set(dry_run FALSE)
+  if(arg_DRY_RUN)
+    set(dry_run TRUE)
+  endif()
+  if(NOT dry_run)
+    file(LOCK "${arg_BUILDER_FILE}.lock" GUARD FUNCTION TIMEOUT 600 RESULT_VARIABLE lock_rc)
+    if(NOT lock_rc EQUAL 0)
+      get_filename_component(name "${arg_BUILDER_FILE}" NAME_WLE)
+      _multiarch_builder_die("${arg_FAILURE_NOTE}" "builder ${name}: cannot lock "
+        "${arg_BUILDER_FILE}.lock (${lock_rc}); another build is preparing this builder. Wait for "
+        "it, or remove the file if none runs.")
+    endif()
+  endif()
+  _multiarch_builder_plan(plan BUILDER_FILE "${arg_BUILDER_FILE}" BOOTSTRAP "${arg_BOOTSTRAP}"
+    DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
+  _multiarch_builder_apply(plan DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
+endfunction()
+
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  set(_multiarch_bootstrap ON)
+  if(DEFINED MULTIARCH_BOOTSTRAP AND NOT MULTIARCH_BOOTSTRAP)
+    set(_multiarch_bootstrap OFF)
+  endif()
+  _multiarch_ensure_builder(BUILDER_FILE "${MULTIARCH_BUILDER_FILE}"
+    BOOTSTRAP "${_multiarch_bootstrap}" DRY_RUN "${MULTIARCH_DRY_RUN}")
+endif()
