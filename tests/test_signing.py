@@ -149,11 +149,16 @@ class Signing(TestCase):
         self.assertEqual(ctest_results(proc.stdout), {"app[signature]": "Failed"}, proc.stdout)
         self.assertIn(f"{repo}@{rebuilt['digest']}", " ".join(proc.stdout.split()))
 
-        # The password appears in no output, no file of the build tree, and not in the cache.
+        # The password and the key's content appear in no output, no file of
+        # the build tree, and not in the cache: only the key's path does.
+        key_body = self.key.read_text().splitlines()[1].encode()  # first line of the PEM body
         for text in outputs:
             self.assertNotIn(PASSWORD, text)
+            self.assertNotIn(key_body.decode(), text)
         for f in files_below(project.build):
-            self.assertNotIn(PASSWORD.encode(), f.read_bytes(), str(f))
+            data = f.read_bytes()
+            self.assertNotIn(PASSWORD.encode(), data, str(f))
+            self.assertNotIn(key_body, data, str(f))
 
     def test_wrong_password_moves_no_tag(self):
         repo, project = self.make("sign-badpw", 'SIGN_KEY "${KEY}"')

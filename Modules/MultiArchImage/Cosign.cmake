@@ -5,8 +5,9 @@
 # Reads, from the caller's scope (promote.cmake / signature.cmake, written
 # by add_multiarch_image): MULTIARCH_COSIGN, MULTIARCH_SIGN_OFFLINE,
 # MULTIARCH_PLAIN_HTTP, MULTIARCH_STATE_DIR, and MULTIARCH_COSIGN_NOTE, text
-# that every failure message ends with (" No tag moved.").  No password passes through
-# here: cosign reads COSIGN_PASSWORD from the environment it inherits.
+# that every failure message ends with (" No tag moved.").  No password
+# passes through here: cosign reads COSIGN_PASSWORD from the environment it
+# inherits.
 include_guard(GLOBAL)
 include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")

@@ -1,0 +1,466 @@
+# Private: the work of add_multiarch_image, in three rooms.  Included by
+# MultiArchImage.cmake; everything here may change.
+#
+#   _multiarch_image_parse(<d> <name> <arguments>...)
+#       checks the arguments and fills the defaults: a normalised description
+#       in the caller's variables <d>_<field> (fields: _multiarch_image_fields);
+#   _multiarch_image_write(<d>)
+#       writes <d>_IMAGE_FILE (image.cmake), the helper scripts' input;
+#   _multiarch_image_declare(<d>)
+#       declares the targets, the custom command of the push and promotion.
+include_guard(GLOBAL)
+
+# The fields of a description.  (A function, not a variable: the module may
+# be included in another directory's scope, add_subdirectory of the package.)
+function(_multiarch_image_fields out)
+  set(${out} NAME REPOSITORY PLATFORMS TAGS PROMOTE_TAGS DOCKERFILE CONTEXT BUILD_ARGS LABELS
+    ANNOTATIONS METADATA VERSION LICENSES SECRETS BUILDER DEPENDS ARTIFACTS INSTALL_GIVEN INSTALL
+    DESTINATION RUNTIME_LIBRARIES TOOLCHAINS PORTABILITY_CHECK PORTABILITY_ALLOW SIGN_KEY VERIFY_KEY
+    SIGN_RECURSIVE MISSING_VALUES STATE_DIR IMAGE_JSON IMAGE_FILE PARENT_SCOPE)
+endfunction()
+
+# Checks the arguments of add_multiarch_image(<name> ...) and fills the
+# defaults; sets <d>_<field> in the caller's scope.  Nothing is written.
+function(_multiarch_image_parse d name)
+  cmake_parse_arguments(PARSE_ARGV 2 arg ""
+    "REPOSITORY;DOCKERFILE;CONTEXT;BUILDER;DESTINATION;RUNTIME_LIBRARIES;PORTABILITY_CHECK;SIGN_KEY;VERIFY_KEY;SIGN_RECURSIVE;VERSION;LICENSES;METADATA"
+    "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;ANNOTATIONS;SECRETS;DEPENDS;ARTIFACTS;INSTALL;TOOLCHAINS;PORTABILITY_ALLOW")
+  _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
+  if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
+    _multiarch_fail("${name}" "the name \"${name}\" is not a valid target name; use letters, digits and _ . + -.")
+  endif()
+  if(TARGET "${name}")
+    _multiarch_fail("${name}" "a target named \"${name}\" already exists; choose another image name.")
+  endif()
+
+  if(NOT TARGET MultiArchImage::audit)
+    # It reads the Dockerfile (FROM lines, the final base) for the build's
+    # checks and staging, and the variants for the audit tests.
+    _multiarch_fail("${name}" "MultiArchImage's tool multiarch-audit (target MultiArchImage::audit) "
+      "is missing: find_package(MultiArchImage), add_subdirectory or FetchContent of the package "
+      "provide it; here the module was included without it. Use the package.")
+  endif()
+
+  if(NOT DEFINED arg_REPOSITORY OR arg_REPOSITORY STREQUAL "")
+    _multiarch_fail("${name}" "REPOSITORY is required, e.g. REPOSITORY registry.example.com/team/app.")
+  endif()
+  _multiarch_validate_repository("${arg_REPOSITORY}" error)
+  if(error)
+    _multiarch_fail("${name}" "${error}")
+  endif()
+
+  if(NOT arg_PLATFORMS)
+    _multiarch_fail("${name}" "PLATFORMS is required, e.g. PLATFORMS linux/amd64 linux/arm64.")
+  endif()
+  set(platforms "")
+  foreach(p IN LISTS arg_PLATFORMS)
+    _multiarch_normalize_platform("${p}" norm error)
+    if(error)
+      _multiarch_fail("${name}" "${error}")
+    endif()
+    if(norm IN_LIST platforms)
+      _multiarch_fail("${name}" "platform \"${p}\" is declared twice (as ${norm}); list each platform once.")
+    endif()
+    list(APPEND platforms "${norm}")
+  endforeach()
+
+  if("VERSION" IN_LIST arg_KEYWORDS_MISSING_VALUES)
+    _multiarch_fail("${name}" "VERSION needs a value, e.g. VERSION 1.4.0-rc.1. (A build argument "
+      "named VERSION is written BUILD_ARGS VERSION=<value>.)")
+  endif()
+  # The version: VERSION, else -DMULTIARCH_VERSION, else PROJECT_VERSION
+  # (which has no pre-release part).  Metadata.cmake resolves @VERSION@ ...
+  if(NOT DEFINED arg_VERSION OR arg_VERSION STREQUAL "")
+    set(arg_VERSION "${MULTIARCH_VERSION}")
+  endif()
+  if(arg_VERSION STREQUAL "")
+    set(arg_VERSION "${PROJECT_VERSION}")
+  endif()
+  if(NOT arg_VERSION STREQUAL "")
+    _multiarch_parse_version("${arg_VERSION}" version)
+    if(NOT version_VALID)
+      _multiarch_fail("${name}" "version \"${arg_VERSION}\" is not MAJOR[.MINOR[.PATCH]][-prerelease]"
+        "[+build], e.g. 1.4.0 or 1.4.0-rc.1 (from VERSION, MULTIARCH_VERSION or PROJECT_VERSION).")
+    endif()
+  endif()
+  if(NOT arg_TAGS)
+    if(arg_VERSION STREQUAL "")
+      _multiarch_fail("${name}" "no TAGS given and the project has no VERSION; "
+        "add TAGS <tag>... or project(... VERSION x.y.z).")
+    endif()
+    set(arg_TAGS "${arg_VERSION}")
+  endif()
+  if(NOT DEFINED arg_METADATA)
+    set(arg_METADATA ON)
+  endif()
+  if(NOT arg_METADATA MATCHES "^(ON|OFF)$")
+    _multiarch_fail("${name}" "METADATA \"${arg_METADATA}\" is not ON or OFF.")
+  endif()
+  if(DEFINED arg_LICENSES AND NOT arg_LICENSES MATCHES "^[A-Za-z0-9.+:() -]+$")
+    _multiarch_fail("${name}" "LICENSES \"${arg_LICENSES}\" is not an SPDX expression, e.g. "
+      "LICENSES \"MIT OR Apache-2.0\".")
+  endif()
+  foreach(a IN LISTS arg_ANNOTATIONS)
+    _multiarch_annotation_parts("${a}" annotation)
+    if(annotation_TYPE STREQUAL "")
+      _multiarch_fail("${name}" "ANNOTATIONS value \"${a}\" is not [index:|manifest:|"
+        "manifest[<platform>]:]key=value, e.g. index:org.opencontainers.image.vendor=Example.")
+    endif()
+    if(annotation_TYPE MATCHES "^manifest\\[(.*)\\]$" AND NOT CMAKE_MATCH_1 IN_LIST platforms)
+      string(JOIN " " platform_text ${platforms})
+      _multiarch_fail("${name}" "ANNOTATIONS value \"${a}\" names platform \"${CMAKE_MATCH_1}\", "
+        "which is not one of PLATFORMS (${platform_text}).")
+    endif()
+  endforeach()
+  foreach(keyword TAGS PROMOTE_TAGS)
+    set(seen "")
+    foreach(t IN LISTS arg_${keyword})
+      _multiarch_validate_tag_template("${t}" error)
+      if(error)
+        _multiarch_fail("${name}" "${keyword}: ${error}")
+      endif()
+      if(t IN_LIST seen)
+        _multiarch_fail("${name}" "${keyword}: tag \"${t}\" is listed twice.")
+      endif()
+      list(APPEND seen "${t}")
+    endforeach()
+  endforeach()
+  foreach(t IN LISTS arg_PROMOTE_TAGS)
+    if(t IN_LIST arg_TAGS)
+      _multiarch_fail("${name}" "tag \"${t}\" is in both TAGS and PROMOTE_TAGS; a promote tag must "
+        "only move after the tests passed, so list it in PROMOTE_TAGS only.")
+    endif()
+  endforeach()
+
+  set(install_given FALSE)
+  if(DEFINED arg_INSTALL OR "INSTALL" IN_LIST arg_KEYWORDS_MISSING_VALUES)
+    set(install_given TRUE)
+  endif()
+  set(staged FALSE)  # the context holds <platform>/ trees built here
+  if(arg_ARTIFACTS OR install_given)
+    set(staged TRUE)
+  endif()
+  if(staged AND (NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL ""))
+    set(arg_DOCKERFILE "${CMAKE_CURRENT_SOURCE_DIR}/Dockerfile")
+  endif()
+  if(staged AND (NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL ""))
+    set(arg_CONTEXT "${CMAKE_CURRENT_BINARY_DIR}/${name}.context")
+  endif()
+  if(NOT DEFINED arg_CONTEXT OR arg_CONTEXT STREQUAL "")
+    set(arg_CONTEXT "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_CONTEXT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  string(REGEX REPLACE "(.)/$" "\\1" arg_CONTEXT "${arg_CONTEXT}")
+  cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${arg_CONTEXT}" NORMALIZE context_in_build_tree)
+  if(context_in_build_tree AND NOT EXISTS "${arg_CONTEXT}")
+    file(MAKE_DIRECTORY "${arg_CONTEXT}")
+  endif()
+  if(NOT IS_DIRECTORY "${arg_CONTEXT}")
+    _multiarch_fail("${name}" "CONTEXT \"${arg_CONTEXT}\" is not a directory; "
+      "give the folder that holds the files the Dockerfile copies.")
+  endif()
+
+  if(NOT DEFINED arg_DOCKERFILE OR arg_DOCKERFILE STREQUAL "")
+    set(arg_DOCKERFILE "${arg_CONTEXT}/Dockerfile")
+  endif()
+  cmake_path(ABSOLUTE_PATH arg_DOCKERFILE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  if(IS_DIRECTORY "${arg_DOCKERFILE}")
+    _multiarch_fail("${name}" "DOCKERFILE \"${arg_DOCKERFILE}\" is a directory; name the file, "
+      "e.g. DOCKERFILE ${arg_DOCKERFILE}/Dockerfile.")
+  elseif(NOT EXISTS "${arg_DOCKERFILE}")
+    _multiarch_fail("${name}" "DOCKERFILE \"${arg_DOCKERFILE}\" does not exist; create it or "
+      "point DOCKERFILE at the right file.")
+  endif()
+
+  _multiarch_check_pairs(add_multiarch_image "${name}" BUILD_ARGS "${arg_BUILD_ARGS}")
+  _multiarch_check_pairs(add_multiarch_image "${name}" LABELS "${arg_LABELS}")
+  set(secrets "")
+  foreach(secret IN LISTS arg_SECRETS)
+    if(NOT secret MATCHES "^id=([A-Za-z0-9_.-]+),(src|env)=(.+)$")
+      _multiarch_fail("${name}" "SECRETS value \"${secret}\" is not id=<id>,src=<file> or "
+        "id=<id>,env=<VARIABLE>; name where the secret is, never the secret itself.")
+    endif()
+    set(id "${CMAKE_MATCH_1}")
+    set(kind "${CMAKE_MATCH_2}")
+    set(where "${CMAKE_MATCH_3}")
+    if(kind STREQUAL "src")
+      cmake_path(ABSOLUTE_PATH where BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      cmake_path(IS_PREFIX arg_CONTEXT "${where}" NORMALIZE in_context)
+      if(in_context)
+        _multiarch_fail("${name}" "secret \"${id}\" file \"${where}\" lies inside CONTEXT "
+          "\"${arg_CONTEXT}\", whose files the build sends and may copy into the image; "
+          "keep secrets outside the build context.")
+      endif()
+    elseif(NOT where MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+      _multiarch_fail("${name}" "secret \"${id}\": \"${where}\" is not an environment variable name.")
+    endif()
+    list(APPEND secrets "id=${id},${kind}=${where}")
+  endforeach()
+
+  if(NOT DEFINED arg_BUILDER)
+    set(arg_BUILDER "${MULTIARCH_BUILDER}")
+  endif()
+  if(NOT arg_BUILDER STREQUAL "" AND NOT arg_BUILDER MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    _multiarch_fail("${name}" "BUILDER \"${arg_BUILDER}\" is not a valid builder name "
+      "(letters, digits, _ . -).")
+  endif()
+
+  set(arg_NAME "${name}")
+  set(arg_PLATFORMS "${platforms}")
+  set(arg_SECRETS "${secrets}")
+  set(arg_INSTALL_GIVEN "${install_given}")
+  set(arg_MISSING_VALUES "${arg_KEYWORDS_MISSING_VALUES}")
+  set(arg_STATE_DIR "${CMAKE_CURRENT_BINARY_DIR}/${name}.multiarch")
+  set(arg_IMAGE_JSON "${CMAKE_CURRENT_BINARY_DIR}/${name}.image.json")
+  set(arg_IMAGE_FILE "${arg_STATE_DIR}/image.cmake")
+  _multiarch_image_fields(fields)
+  foreach(field IN LISTS fields)
+    set(${d}_${field} "${arg_${field}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Writes <d>_IMAGE_FILE, the image.cmake every helper script of the image
+# reads (values in bracket arguments: verbatim, whatever they hold).
+function(_multiarch_image_write d)
+  _multiarch_image_fields(fields)
+  foreach(field IN LISTS fields)
+    set(arg_${field} "${${d}_${field}}")
+  endforeach()
+  set(name "${arg_NAME}")
+  set(platforms "${arg_PLATFORMS}")
+  set(secrets "${arg_SECRETS}")
+  set(install_given "${arg_INSTALL_GIVEN}")
+  set(state_dir "${arg_STATE_DIR}")
+  set(image_json "${arg_IMAGE_JSON}")
+  set(image_file "${arg_IMAGE_FILE}")
+  _multiarch_docker(docker)
+
+  string(REGEX MATCH "^[^/]+" registry_host "${arg_REPOSITORY}")
+  set(plain_http FALSE)
+  if(registry_host IN_LIST MULTIARCH_PLAIN_HTTP_REGISTRIES)
+    set(plain_http TRUE)
+  endif()
+  set(git "${MULTIARCH_GIT_EXECUTABLE}")
+  if(NOT git)
+    set(git "")
+  endif()
+  set(dry_run OFF)
+  if(MULTIARCH_DRY_RUN)
+    set(dry_run ON)
+  endif()
+  set(bake_file "${CMAKE_CURRENT_BINARY_DIR}/${name}.bake.json")
+  string(REGEX REPLACE "[^A-Za-z0-9_-]" "_" bake_target "${name}")
+  _multiarch_script(content [==[
+# Generated by add_multiarch_image(@name@); read by the helper scripts.
+set(MULTIARCH_NAME [=====[@name@]=====])
+set(MULTIARCH_REPOSITORY [=====[@arg_REPOSITORY@]=====])
+set(MULTIARCH_PLATFORMS [=====[@platforms@]=====])
+set(MULTIARCH_TAGS [=====[@arg_TAGS@]=====])
+set(MULTIARCH_PROMOTE_TAGS [=====[@arg_PROMOTE_TAGS@]=====])
+set(MULTIARCH_DOCKERFILE [=====[@arg_DOCKERFILE@]=====])
+set(MULTIARCH_CONTEXT [=====[@arg_CONTEXT@]=====])
+set(MULTIARCH_BUILD_ARGS [=====[@arg_BUILD_ARGS@]=====])
+set(MULTIARCH_LABELS [=====[@arg_LABELS@]=====])
+set(MULTIARCH_ANNOTATIONS [=====[@arg_ANNOTATIONS@]=====])
+set(MULTIARCH_METADATA [=====[@arg_METADATA@]=====])
+set(MULTIARCH_IMAGE_VERSION [=====[@arg_VERSION@]=====])
+set(MULTIARCH_LICENSES [=====[@arg_LICENSES@]=====])
+set(MULTIARCH_PROJECT_NAME [=====[@PROJECT_NAME@]=====])
+set(MULTIARCH_PROJECT_DESCRIPTION [=====[@PROJECT_DESCRIPTION@]=====])
+set(MULTIARCH_PROJECT_HOMEPAGE_URL [=====[@PROJECT_HOMEPAGE_URL@]=====])
+set(MULTIARCH_SOURCE_DIR [=====[@CMAKE_CURRENT_SOURCE_DIR@]=====])
+set(MULTIARCH_GIT [=====[@git@]=====])
+set(MULTIARCH_IMAGE_DRY_RUN [=====[@dry_run@]=====])
+set(MULTIARCH_BAKE_FILE [=====[@bake_file@]=====])
+set(MULTIARCH_BAKE_TARGET [=====[@bake_target@]=====])
+set(MULTIARCH_SECRETS [=====[@secrets@]=====])
+set(MULTIARCH_BUILDER [=====[@arg_BUILDER@]=====])
+set(MULTIARCH_IMAGE_JSON [=====[@image_json@]=====])
+set(MULTIARCH_STATE_DIR [=====[@state_dir@]=====])
+set(MULTIARCH_DOCKER [=====[@docker@]=====])
+set(MULTIARCH_PLAIN_HTTP [=====[@plain_http@]=====])
+set(MULTIARCH_BUILD_TARGET [=====[@name@]=====])
+set(MULTIARCH_BUILD_DIR [=====[@CMAKE_BINARY_DIR@]=====])
+]==])
+  _multiarch_write_if_changed("${image_file}" "${content}")
+endfunction()
+
+# Declares image <d>_NAME: the ARTIFACTS and portability checks, the push
+# (a custom command with a stamp and a depfile), the target <name> and its
+# properties, and promotion (<name>-promote, signing).
+function(_multiarch_image_declare d)
+  _multiarch_image_fields(fields)
+  foreach(field IN LISTS fields)
+    set(arg_${field} "${${d}_${field}}")
+  endforeach()
+  set(name "${arg_NAME}")
+  set(platforms "${arg_PLATFORMS}")
+  set(secrets "${arg_SECRETS}")
+  set(install_given "${arg_INSTALL_GIVEN}")
+  set(state_dir "${arg_STATE_DIR}")
+  set(image_json "${arg_IMAGE_JSON}")
+  set(image_file "${arg_IMAGE_FILE}")
+  _multiarch_docker(docker)
+
+  # ARTIFACTS: built per platform and copied into the context first; the
+  # push then also depends on <state_dir>/artifacts.stamp (Artifacts.cmake).
+  _multiarch_artifacts_declare(NAME "${name}" PLATFORMS ${platforms} CONTEXT "${arg_CONTEXT}"
+    STATE_DIR "${state_dir}" ARTIFACTS ${arg_ARTIFACTS} DESTINATION "${arg_DESTINATION}"
+    RUNTIME_LIBRARIES "${arg_RUNTIME_LIBRARIES}" TOOLCHAINS ${arg_TOOLCHAINS}
+    INSTALL_GIVEN ${install_given} INSTALL ${arg_INSTALL}
+    IMAGE_FILE "${image_file}" DEPENDS_VAR arg_DEPENDS)
+
+  # The push is a custom command with a stamp: it reruns only when its
+  # arguments (image.cmake), the Dockerfile, a DEPENDS target or file, or a
+  # file the build would send from the context changed.  BuildImage.cmake
+  # runs the context check (Portability.cmake declares its settings), whose
+  # walk of the context (after .dockerignore) writes the depfile, and writes
+  # the stamp last, so a failed build leaves none.
+  set(stamp "${state_dir}/pushed.stamp")
+  string(JOIN " " platform_text ${platforms})
+  _multiarch_portability_declare("${name}" "${platforms}" "${image_file}" "${state_dir}"
+    "${arg_DEPENDS}" "${arg_PORTABILITY_CHECK}" "${arg_PORTABILITY_ALLOW}"
+    portability_file portability_results)
+  add_custom_command(OUTPUT "${stamp}"
+    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_IMAGE_FILE=${image_file}"
+            "-DMULTIARCH_PORTABILITY_FILE=${portability_file}"
+            "-DMULTIARCH_AUDIT_TOOL=$<TARGET_FILE:MultiArchImage::audit>"
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/BuildImage.cmake"
+    # The Dockerfile is listed in the depfile, not here: if it goes missing,
+    # BuildImage.cmake says so instead of the generator's "no rule".
+    DEPENDS "${image_file}" "${portability_file}" ${arg_DEPENDS}
+    DEPFILE "${state_dir}/pushed.d"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    COMMENT "Building and pushing multi-platform image ${arg_REPOSITORY} (${platform_text})"
+    USES_TERMINAL VERBATIM)
+  add_custom_target(${name} DEPENDS "${stamp}")
+  set_target_properties(${name} PROPERTIES
+    MULTIARCH_REPOSITORY "${arg_REPOSITORY}"
+    MULTIARCH_PLATFORMS "${platforms}"
+    MULTIARCH_TAGS "${arg_TAGS}"
+    MULTIARCH_PROMOTE_TAGS "${arg_PROMOTE_TAGS}"
+    MULTIARCH_IMAGE_JSON "${image_json}"
+    MULTIARCH_REQUIRED_RESULTS "${portability_results}")
+  # DEPENDS that are neither targets nor files are reported at the end of the
+  # directory, when every target of it has been declared.
+  cmake_language(EVAL CODE "
+    cmake_language(DEFER CALL _multiarch_check_depends [[${name}]] [==[${arg_DEPENDS}]==])")
+
+  _multiarch_ensure_aggregate(image "Building and pushing every multi-platform image")
+  add_dependencies(image ${name})
+
+  # Promotion reads the list of required test results when the build system
+  # is generated, so smoke tests declared after the image count too.
+  set(promote_file "${state_dir}/promote.cmake")
+  # Signing settings go to promote.cmake, not image.cmake: a new key must
+  # not push the image again (a new digest would need testing again).
+  # (Tags and keyword names are not passed on as they are: a value equal to
+  # a keyword of the helper would be taken for that keyword.)
+  list(LENGTH arg_PROMOTE_TAGS promote_count)
+  list(TRANSFORM arg_MISSING_VALUES PREPEND "missing:" OUTPUT_VARIABLE missing_values)
+  _multiarch_signing_declare(NAME "${name}" SIGN_KEY "${arg_SIGN_KEY}" VERIFY_KEY "${arg_VERIFY_KEY}"
+    SIGN_RECURSIVE "${arg_SIGN_RECURSIVE}" PROMOTE_TAG_COUNT ${promote_count}
+    MISSING_VALUES ${missing_values} IMAGE_FILE "${image_file}" STATE_DIR "${state_dir}"
+    LINES_VAR signing_lines)
+  file(GENERATE OUTPUT "${promote_file}" CONTENT
+"include([==[${image_file}]==])
+set(MULTIARCH_REQUIRED_RESULTS [==[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]==])
+${signing_lines}")
+  string(JOIN " " promote_text ${arg_PROMOTE_TAGS})
+  add_custom_target(${name}-promote
+    COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_PROMOTE_FILE=${promote_file}"
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Promote.cmake"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    COMMENT "Promoting ${arg_REPOSITORY} to ${promote_text}"
+    USES_TERMINAL VERBATIM)
+  _multiarch_ensure_aggregate(image-promote "Promoting every multi-platform image whose tests passed")
+  add_dependencies(image-promote ${name}-promote)
+endfunction()
+
+# Checks SIGN_KEY, VERIFY_KEY and SIGN_RECURSIVE of image NAME (MISSING_VALUES:
+# missing:<keyword> for each keyword of add_multiarch_image given without a
+# value; PROMOTE_TAG_COUNT: how many PROMOTE_TAGS it has); sets LINES_VAR to
+# the set() lines promotion reads, and, with VERIFY_KEY, adds
+# the test <name>[signature] (label signature: it runs after promotion, so
+# not with the multiarch tests, and promotion does not require it).  Keys
+# are files or KMS URIs, never key text, and no password passes through
+# CMake: cosign reads COSIGN_PASSWORD from the environment.
+function(_multiarch_signing_declare)
+  cmake_parse_arguments(PARSE_ARGV 0 arg ""
+    "NAME;SIGN_KEY;VERIFY_KEY;SIGN_RECURSIVE;PROMOTE_TAG_COUNT;IMAGE_FILE;STATE_DIR;LINES_VAR"
+    "MISSING_VALUES")
+  set(name "${arg_NAME}")
+  set(sign_key "${arg_SIGN_KEY}")
+  set(verify_key "${arg_VERIFY_KEY}")
+  set(recursive "${arg_SIGN_RECURSIVE}")
+  foreach(keyword SIGN_KEY VERIFY_KEY SIGN_RECURSIVE)
+    if("missing:${keyword}" IN_LIST arg_MISSING_VALUES)
+      _multiarch_fail("${name}" "${keyword} is given without a value; "
+        "write ${keyword} <value> or leave the keyword out.")
+    endif()
+  endforeach()
+  foreach(keyword SIGN_KEY VERIFY_KEY)
+    string(TOLOWER "${keyword}" var)
+    set(key "${${var}}")
+    if(key STREQUAL "")
+      continue()
+    endif()
+    if(key MATCHES "-----BEGIN|\n")
+      _multiarch_fail("${name}" "${keyword} holds key text; give the path of the key file (e.g. "
+        "${keyword} ci/cosign.pub) or a KMS URI. Keys in CMake would land in the cache and in "
+        "generated files.")
+    endif()
+    if(key MATCHES "\\$<")
+      _multiarch_fail("${name}" "${keyword} \"${key}\" holds a generator expression; give a plain path.")
+    endif()
+    if(NOT key MATCHES "^[a-z0-9]+://|^pkcs11:")  # else a KMS URI, passed to cosign as it is
+      cmake_path(ABSOLUTE_PATH key BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    endif()
+    set(${var} "${key}")
+  endforeach()
+  if(NOT sign_key STREQUAL "" AND arg_PROMOTE_TAG_COUNT EQUAL 0)
+    _multiarch_fail("${name}" "SIGN_KEY signs the tested digest when <name>-promote moves the "
+      "PROMOTE_TAGS, and there are none; add PROMOTE_TAGS <tag>... or remove SIGN_KEY.")
+  endif()
+  string(TOUPPER "${recursive}" recursive_upper)
+  if(recursive STREQUAL "")
+    set(recursive OFF)
+  elseif(NOT recursive_upper MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|Y|N|1|0)$")
+    _multiarch_fail("${name}" "SIGN_RECURSIVE \"${recursive}\" is not ON or OFF.")
+  elseif(recursive)
+    set(recursive ON)
+  else()
+    set(recursive OFF)
+  endif()
+  set(cosign "${MULTIARCH_COSIGN_EXECUTABLE}")
+  set(lines "")
+  _multiarch_set_lines(lines MULTIARCH_SIGN_KEY "${sign_key}" MULTIARCH_SIGN_RECURSIVE "${recursive}"
+    MULTIARCH_COSIGN "${cosign}" MULTIARCH_SIGN_OFFLINE "${MULTIARCH_SIGN_OFFLINE}")
+  if(NOT verify_key STREQUAL "")
+    set(verify_file "${arg_STATE_DIR}/signature.cmake")
+    set(content "# Generated by add_multiarch_image(${name} ... VERIFY_KEY); read by Verify.cmake.\n")
+    _multiarch_set_lines(content MULTIARCH_IMAGE_FILE "${arg_IMAGE_FILE}")
+    string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n${lines}")
+    _multiarch_set_lines(content MULTIARCH_VERIFY_KEY "${verify_key}")
+    _multiarch_write_if_changed("${verify_file}" "${content}")
+    add_test(NAME "${name}[signature]"
+      COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_VERIFY_FILE=${verify_file}"
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Verify.cmake")
+    set_tests_properties("${name}[signature]" PROPERTIES LABELS "signature" TIMEOUT 300)
+  endif()
+  set(${arg_LINES_VAR} "${lines}" PARENT_SCOPE)
+endfunction()
+
+function(_multiarch_check_depends name depends)
+  foreach(dep IN LISTS depends)
+    if(TARGET "${dep}")
+      continue()
+    endif()
+    cmake_path(ABSOLUTE_PATH dep BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    get_source_file_property(generated "${dep}" GENERATED)
+    if(NOT EXISTS "${dep}" AND NOT generated)
+      message(FATAL_ERROR "add_multiarch_image(${name}): DEPENDS \"${dep}\" is neither a target "
+        "nor an existing or generated file; name a target of this project or a file.")
+    endif()
+  endforeach()
+endfunction()
