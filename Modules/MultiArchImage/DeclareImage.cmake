@@ -219,9 +219,9 @@ function(_multiarch_image_parse d name)
   endforeach()
 endfunction()
 
-# Writes <d>_IMAGE_FILE, the image.cmake every helper script of the image
-# reads (values in bracket arguments: verbatim, whatever they hold).
-function(_multiarch_image_write d)
+# In the calling function: arg_<field> for every field of description <d>,
+# and the short names the rooms use (name, platforms, secrets, ...).
+macro(_multiarch_image_unpack d)
   _multiarch_image_fields(fields)
   foreach(field IN LISTS fields)
     set(arg_${field} "${${d}_${field}}")
@@ -234,6 +234,12 @@ function(_multiarch_image_write d)
   set(image_json "${arg_IMAGE_JSON}")
   set(image_file "${arg_IMAGE_FILE}")
   _multiarch_docker(docker)
+endmacro()
+
+# Writes <d>_IMAGE_FILE, the image.cmake every helper script of the image
+# reads (values in bracket arguments: verbatim, whatever they hold).
+function(_multiarch_image_write d)
+  _multiarch_image_unpack(${d})
 
   string(REGEX MATCH "^[^/]+" registry_host "${arg_REPOSITORY}")
   set(plain_http FALSE)
@@ -289,18 +295,7 @@ endfunction()
 # (a custom command with a stamp and a depfile), the target <name> and its
 # properties, and promotion (<name>-promote, signing).
 function(_multiarch_image_declare d)
-  _multiarch_image_fields(fields)
-  foreach(field IN LISTS fields)
-    set(arg_${field} "${${d}_${field}}")
-  endforeach()
-  set(name "${arg_NAME}")
-  set(platforms "${arg_PLATFORMS}")
-  set(secrets "${arg_SECRETS}")
-  set(install_given "${arg_INSTALL_GIVEN}")
-  set(state_dir "${arg_STATE_DIR}")
-  set(image_json "${arg_IMAGE_JSON}")
-  set(image_file "${arg_IMAGE_FILE}")
-  _multiarch_docker(docker)
+  _multiarch_image_unpack(${d})
 
   # ARTIFACTS: built per platform and copied into the context first; the
   # push then also depends on <state_dir>/artifacts.stamp (Artifacts.cmake).
