@@ -428,6 +428,26 @@ class SmokeMessages(TestCase):
         proc = p.build_target("image-promote")
         self.assertFailsWith(proc, "refusing to promote", "to 1.2.0, latest:")
 
+    def test_missing_loader_gets_a_hint(self):
+        """A dynamically linked program FROM scratch (RUNTIME_LIBRARIES NONE):
+        the runtime says "no such file or directory" for a file that is there."""
+        repo = unique_repo("noloader")
+        p = Project("noloader", f"""
+            enable_language(CXX)
+            add_executable(app src/app.cpp)
+            add_multiarch_image(app-image REPOSITORY "${{REPO}}" PLATFORMS linux/amd64
+              ARTIFACTS app RUNTIME_LIBRARIES NONE PORTABILITY_CHECK WARN)
+            enable_testing()
+            add_multiarch_smoke_test(app-image)
+            """, {"src/app.cpp": "#include <cstdio>\nint main() { std::puts(\"hi\"); }\n",
+                  "Dockerfile": "FROM scratch\nARG TARGETPLATFORM\nCOPY ${TARGETPLATFORM}/ /\n"
+                                "ENTRYPOINT [\"/usr/local/bin/app\"]\n"})
+        p.configure(f"-DREPO={repo}", check=True)
+        self.assertEqual(p.build_target("image").returncode, 0)
+        proc = p.ctest("-R", r"app-image\[linux/amd64\]$")
+        self.assertFailsWith(proc, "no such file or directory", "loader (the ELF program interpreter",
+                             "the audit test app-image[linux/amd64]audit names it")
+
 
 if __name__ == "__main__":
     unittest.main()
