@@ -54,6 +54,9 @@ Docker, Buildx, the builder and the registry when the targets build.
       [PORTABILITY_ALLOW <rule>[:<glob>]...]
       [SIGN_KEY <key file or KMS URI>] [VERIFY_KEY <public key file or KMS URI>]
       [SIGN_RECURSIVE ON|OFF]
+      [REPRODUCIBLE ON|OFF]
+      [ATTESTATIONS [provenance=off|min|max] [sbom=off|<generator image>]]
+      [CACHE registry [REF <ref>] | local <dir> | off]
       [ARTIFACTS <target>...]
       [INSTALL [COMPONENTS <component>...] [PREFIX <dir>]]
         [DESTINATION <dir>]
@@ -218,6 +221,56 @@ Docker, Buildx, the builder and the registry when the targets build.
     ``ON`` (default) sets the `release metadata`_ labels and annotations;
     ``OFF`` sets none (``LABELS`` and ``ANNOTATIONS`` still apply, and the
     build still gets ``SOURCE_DATE_EPOCH``).
+
+  ``REPRODUCIBLE``
+    ``ON`` (default; the cache variable ``MULTIARCH_REPRODUCIBLE`` sets the
+    project's default): same source, same digest.  The image output gets
+    ``rewrite-timestamp=true`` (file times in the layers clamped to the
+    epoch) and the media types and compression pinned,
+    ``oci-mediatypes=true,compression=gzip`` (BuildKit v0.32's defaults,
+    stated so that a builder of another ``compatibility-version`` gives the
+    same bytes; base layers are not recompressed).  The epoch is
+    ``SOURCE_DATE_EPOCH``, else ``HEAD``'s commit time; outside git with no
+    ``SOURCE_DATE_EPOCH`` it is the build time, with a warning that the
+    digest then depends on it.  The ``ARTIFACTS`` built by the host build
+    (and the project's targets they link; no other target) are compiled
+    with ``-ffile-prefix-map=<source dir>=.`` and
+    ``-ffile-prefix-map=<build dir>=.`` (GCC, Clang), as every target of a
+    sub-build is: ``__FILE__`` and debug information name neither the
+    checkout nor the build tree.  Left to you: ``rewrite-timestamp`` only
+    clamps times newer than the epoch, so a context file older than the
+    epoch (copied with ``cp -p``, say) keeps its own mtime; a base image
+    named by a tag that moves changes the digest (name it by digest).
+    ``OFF``: none of these (the epoch still gives ``created``): the layers
+    hold the file times of the checkout and the build.
+
+  ``ATTESTATIONS``
+    ``provenance=off|min|max`` (default ``min``, Buildx's own) and
+    ``sbom=off|<generator image>`` (default ``off``).  Provenance holds the
+    build's ``invocationId`` and start and end times, which nothing
+    clamps: with it, two builds of the same source give identical
+    per-platform manifests but not an identical index;
+    ``provenance=off`` gives an identical index.  ``sbom=<image>`` runs
+    that SBOM generator (BuildKit's SBOM protocol) on the builder's own
+    platform, so the image must exist for it; Buildx's default generator,
+    ``docker/buildkit-syft-scanner``, needs access to Docker Hub.  After
+    the push each requested attestation is checked for every platform (an
+    index entry ``unknown/unknown`` whose ``vnd.docker.reference.digest``
+    names the platform's manifest, with a layer of the predicate type
+    ``https://slsa.dev/provenance/...`` or ``https://spdx.dev/Document``),
+    and ``<name>.image.json`` records, under ``attestations``, per
+    platform, the attestation manifest's digest and each attestation's.
+
+  ``CACHE``
+    The build cache, read before the build and written after it with
+    every stage (``mode=max``): ``registry`` (``REF`` defaults to
+    ``<REPOSITORY>:buildcache``; ``image-manifest=true``,
+    ``oci-mediatypes=true``, and ``registry.insecure=true`` for a registry
+    listed in ``MULTIARCH_PLAIN_HTTP_REGISTRIES``; loopback registries are
+    plain HTTP for BuildKit anyway), ``local <dir>`` (relative to the build
+    directory), or ``off`` (default).  For CI runners that start with an
+    empty builder.  Limitation: with a builder of one node per platform,
+    Buildx exports only the last platform's cache (buildx issue 1044).
 
   ``SECRETS``
     BuildKit secrets for ``RUN --mount=type=secret,id=<id>`` steps:
@@ -501,16 +554,18 @@ Docker, Buildx, the builder and the registry when the targets build.
   BuildKit writes the config's ``created`` and the history's times, and
   becomes the ``created`` label.  An image of one platform is pushed as an
   index as well (``BUILDKIT_MULTI_PLATFORM=1``): BuildKit refuses index
-  annotations otherwise, and the read-back expects an index.  Provenance is
-  requested as Buildx's default (``--attest type=provenance,mode=min``).
+  annotations otherwise, and the read-back expects an index, also with
+  ``ATTESTATIONS provenance=off``.  The attestations are named as
+  ``--attest`` options (``type=provenance,mode=min`` by default,
+  ``type=provenance,disabled=true`` for ``provenance=off``).
 
   The Bake file ``<name>.bake.json`` holds the exact build as one target
   named ``<name>`` with every character other than ``[A-Za-z0-9_-]``
   turned into ``_`` (Bake allows no other): context, Dockerfile,
   platforms, build arguments (``SOURCE_DATE_EPOCH`` included), labels,
-  annotations, secrets by id and source, attestations and the output
-  (push by digest); no builder, and ``${`` and ``%{`` escaped as Bake
-  requires.  ``docker buildx bake -f <name>.bake.json --print <target>``
+  annotations, secrets by id and source, attestations, the output
+  (push by digest, with the ``REPRODUCIBLE`` options) and the cache; no
+  builder, and ``${`` and ``%{`` escaped as Bake requires.  ``docker buildx bake -f <name>.bake.json --print <target>``
   shows it; building from it needs ``--allow fs.read=<CONTEXT>``.
 
   docker/metadata-action's inputs and this package's keywords:
@@ -938,6 +993,8 @@ find_program(MULTIARCH_COSIGN_EXECUTABLE cosign
   DOC "cosign, which signs images at promotion (SIGN_KEY) and verifies them (VERIFY_KEY)")
 option(MULTIARCH_SIGN_OFFLINE
   "Sign and verify with no transparency log and no network (cosign's defaults publish to the public Rekor log)" OFF)
+option(MULTIARCH_REPRODUCIBLE
+  "Images that give no REPRODUCIBLE: same source, same digest (rewrite-timestamp, pinned media types, mapped ARTIFACTS paths)" ON)
 option(MULTIARCH_SKIP_UNRUNNABLE
   "Report smoke tests of platforms this host cannot run as skipped instead of failed" OFF)
 

@@ -120,7 +120,10 @@ class Metadata(Reads):
         self.assertEqual(target["context"], str(project.src))
         self.assertEqual(target["dockerfile"], str(project.src / "Dockerfile"))
         self.assertEqual(target["output"], [{"type": "image", "name": repo, "push-by-digest": "true",
-                                             "name-canonical": "true", "push": "true"}])
+                                             "name-canonical": "true", "push": "true",
+                                             # REPRODUCIBLE ON (default; issue 12)
+                                             "rewrite-timestamp": "true", "oci-mediatypes": "true",
+                                             "compression": "gzip"}])
         self.assertEqual(target["attest"], [{"type": "provenance", "mode": "min"}])
 
         # The remote's password reaches no file of the build tree and no output.

@@ -634,6 +634,20 @@ function(_multiarch_artifacts_finish)
   get_property(host_targets GLOBAL PROPERTY _MULTIARCH_HOST_ARTIFACTS)
   if(host_targets)
     _multiarch_artifacts_write_manifest("${host_targets}")
+    # REPRODUCIBLE images: the host build's ARTIFACTS, and the project's
+    # targets they link, name neither this build tree nor the source tree
+    # (__FILE__, debug information); the user's other targets keep theirs.
+    get_property(reproducible GLOBAL PROPERTY _MULTIARCH_REPRODUCIBLE_ARTIFACTS)
+    set(mapped "")
+    foreach(t IN LISTS host_targets)
+      if(t IN_LIST reproducible)
+        list(APPEND mapped "${t}")
+      endif()
+    endforeach()
+    if(mapped)
+      _multiarch_link_closure(linked files ${mapped})
+      _multiarch_artifacts_map_prefixes(${linked})
+    endif()
   endif()
 
   get_property(subbuilds GLOBAL PROPERTY _MULTIARCH_SUBBUILD_PLATFORMS)
@@ -716,6 +730,29 @@ function(_multiarch_artifacts_finish)
   endforeach()
 endfunction()
 
+# Maps the build tree and the source tree to "." in the C and C++ of the
+# given targets (those built here, not imported), for GCC and Clang: two
+# checkouts built in two folders then give the same bytes.  The build tree
+# comes last, so it wins where it lies inside the source tree.
+function(_multiarch_artifacts_map_prefixes)
+  if(NOT (CMAKE_C_COMPILER_ID MATCHES "GNU|Clang" OR CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang"))
+    return()
+  endif()
+  foreach(t IN LISTS ARGN)
+    if(NOT TARGET "${t}")
+      continue()
+    endif()
+    get_target_property(imported "${t}" IMPORTED)
+    get_target_property(type "${t}" TYPE)
+    if(imported OR NOT type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY|STATIC_LIBRARY|OBJECT_LIBRARY)$")
+      continue()
+    endif()
+    target_compile_options("${t}" PRIVATE
+      "$<$<COMPILE_LANGUAGE:C,CXX>:-ffile-prefix-map=${CMAKE_SOURCE_DIR}=.>"
+      "$<$<COMPILE_LANGUAGE:C,CXX>:-ffile-prefix-map=${CMAKE_BINARY_DIR}=.>")
+  endforeach()
+endfunction()
+
 # End of configuring a sub-build: the targets the host build asked for.
 # COLLECT targets, and the project's shared libraries, are linked with the
 # RUNPATH they need in the image (relative to $ORIGIN) instead of this
@@ -755,16 +792,8 @@ function(_multiarch_artifacts_finish_subbuild)
   endforeach()
   # Debug information and __FILE__ name the sub-build's folder, which
   # differs between build trees: map it away.
-  if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang" OR CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    _multiarch_artifacts_all_targets(all "${CMAKE_SOURCE_DIR}")
-    foreach(t IN LISTS all)
-      get_target_property(type "${t}" TYPE)
-      if(type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY|STATIC_LIBRARY|OBJECT_LIBRARY)$")
-        target_compile_options("${t}" PRIVATE
-          "$<$<COMPILE_LANGUAGE:C,CXX>:-ffile-prefix-map=${CMAKE_BINARY_DIR}=.>")
-      endif()
-    endforeach()
-  endif()
+  _multiarch_artifacts_all_targets(all "${CMAKE_SOURCE_DIR}")
+  _multiarch_artifacts_map_prefixes(${all})
   _multiarch_artifacts_write_manifest("${MULTIARCH_SUBBUILD_TARGETS}")
 endfunction()
 

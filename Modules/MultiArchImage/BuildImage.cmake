@@ -51,6 +51,12 @@ endif()
 _multiarch_git_facts("${MULTIARCH_GIT}" "${MULTIARCH_SOURCE_DIR}" git ${git_flags})
 set(epoch_source "${git_TIME}")
 _multiarch_epoch("${epoch_source}" epoch)
+if(MULTIARCH_REPRODUCIBLE AND "$ENV{SOURCE_DATE_EPOCH}" STREQUAL "" AND "${epoch_source}" STREQUAL "")
+  message(WARNING "multiarch: image ${name}: SOURCE_DATE_EPOCH is not set and ${MULTIARCH_SOURCE_DIR} "
+    "is not in a git checkout, so the epoch is the build time (${epoch}): the image's digest then "
+    "depends on when it was built. Fix: export SOURCE_DATE_EPOCH (e.g. the release's commit time), "
+    "or build from a git checkout.")
+endif()
 set(version "${MULTIARCH_IMAGE_VERSION}")
 foreach(keyword TAGS PROMOTE_TAGS)
   _multiarch_resolve_tags(resolved KEYWORD ${keyword} TAGS ${MULTIARCH_${keyword}}
@@ -196,9 +202,37 @@ if(MULTIARCH_PLAIN_HTTP)
   set(insecure ",registry.insecure=true")
 endif()
 set(output "type=image,name=${repo},push-by-digest=true,name-canonical=true,push=true${insecure}")
-# Provenance as Buildx adds it by default, but named, so that the Bake file
-# states the same build whatever Buildx's defaults become.
-set(attest "type=provenance,mode=min")
+if(MULTIARCH_REPRODUCIBLE)
+  # Same source, same digest: file times in the layers clamped to the epoch
+  # (only those newer than it), and the media types and compression stated
+  # rather than left to BuildKit's defaults (its compatibility-version).
+  string(APPEND output ",rewrite-timestamp=true,oci-mediatypes=true,compression=gzip")
+endif()
+# The attestations, named (also buildx's default, provenance min), so that
+# the Bake file states the same build whatever Buildx's defaults become.
+set(attest "")
+if(MULTIARCH_PROVENANCE STREQUAL "off")
+  list(APPEND attest "type=provenance,disabled=true")
+else()
+  list(APPEND attest "type=provenance,mode=${MULTIARCH_PROVENANCE}")
+endif()
+if(NOT MULTIARCH_SBOM STREQUAL "off")
+  list(APPEND attest "type=sbom,generator=${MULTIARCH_SBOM}")
+endif()
+# The build cache: read before, written after, with every stage (mode=max).
+set(cache_from "")
+set(cache_to "")
+if(MULTIARCH_CACHE_TYPE STREQUAL "registry")
+  set(cache_insecure "")
+  if(MULTIARCH_CACHE_PLAIN_HTTP)
+    set(cache_insecure ",registry.insecure=true")
+  endif()
+  set(cache_from "type=registry,ref=${MULTIARCH_CACHE_REF}${cache_insecure}")
+  set(cache_to "type=registry,ref=${MULTIARCH_CACHE_REF},mode=max,image-manifest=true,oci-mediatypes=true${cache_insecure}")
+elseif(MULTIARCH_CACHE_TYPE STREQUAL "local")
+  set(cache_from "type=local,src=${MULTIARCH_CACHE_REF}")
+  set(cache_to "type=local,dest=${MULTIARCH_CACHE_REF},mode=max,image-manifest=true,oci-mediatypes=true")
+endif()
 # BuildKit takes SOURCE_DATE_EPOCH for the config's "created" and history;
 # an index even for one platform (the read-back and index annotations need
 # one).  A BUILD_ARGS value of the user's comes after and wins.
@@ -217,8 +251,16 @@ set(cmd "${docker}" buildx build
   --platform "${platform_list}"
   --file "${MULTIARCH_DOCKERFILE}"
   --output "${output}"
-  --attest "${attest}"
   --metadata-file "${metadata}")
+foreach(a IN LISTS attest)
+  _multiarch_append_args(cmd --attest "${a}")
+endforeach()
+if(NOT cache_to STREQUAL "")
+  if(NOT MULTIARCH_CACHE_TYPE STREQUAL "local" OR EXISTS "${MULTIARCH_CACHE_REF}/index.json")
+    _multiarch_append_args(cmd --cache-from "${cache_from}")
+  endif()
+  _multiarch_append_args(cmd --cache-to "${cache_to}")
+endif()
 foreach(a IN LISTS build_args)
   _multiarch_append_args(cmd --build-arg "${a}")
 endforeach()
@@ -235,7 +277,7 @@ list(APPEND cmd "${MULTIARCH_CONTEXT}")
 _multiarch_write_bake_file(FILE "${MULTIARCH_BAKE_FILE}" TARGET "${MULTIARCH_BAKE_TARGET}"
   CONTEXT "${MULTIARCH_CONTEXT}" DOCKERFILE "${MULTIARCH_DOCKERFILE}" PLATFORMS ${MULTIARCH_PLATFORMS}
   ARGS ${build_args} LABELS ${labels} ANNOTATIONS ${annotations} SECRETS ${MULTIARCH_SECRETS}
-  ATTEST "${attest}" OUTPUT "${output}")
+  ATTEST ${attest} OUTPUT "${output}" CACHE_FROM ${cache_from} CACHE_TO ${cache_to})
 if(dry_run)
   _multiarch_json_command(json ${cmd})
   message(STATUS "multiarch: would run: ${json}")
@@ -286,6 +328,73 @@ if(NOT expected STREQUAL actual)
     "but [${e}] were declared. No tag was set.")
 endif()
 
+# The requested attestations, for every platform: an index entry
+# unknown/unknown whose vnd.docker.reference.digest names the platform's
+# manifest, holding a layer of each requested predicate type.
+set(want_predicates "")
+if(NOT MULTIARCH_PROVENANCE STREQUAL "off")
+  list(APPEND want_predicates "provenance|https://slsa.dev/provenance/")
+endif()
+if(NOT MULTIARCH_SBOM STREQUAL "off")
+  list(APPEND want_predicates "sbom|https://spdx.dev/Document")
+endif()
+set(attestations_json "{}")
+string(JSON entry_count LENGTH "${index}" manifests)
+foreach(entry IN LISTS pushed)
+  string(REGEX MATCH "^([^=]+)=(.+)$" _ "${entry}")
+  set(p "${CMAKE_MATCH_1}")
+  set(manifest_digest "${CMAKE_MATCH_2}")
+  set(att_digest "")
+  if(entry_count GREATER 0)
+    math(EXPR last "${entry_count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON ref_digest ERROR_VARIABLE e GET "${index}" manifests ${i} annotations
+        vnd.docker.reference.digest)
+      if(NOT e AND ref_digest STREQUAL manifest_digest)
+        string(JSON att_digest GET "${index}" manifests ${i} digest)
+      endif()
+    endforeach()
+  endif()
+  if(att_digest STREQUAL "")
+    if(want_predicates)
+      _multiarch_die("image ${name}: ${repo}@${digest} holds no attestation manifest for ${p} "
+        "(no index entry with vnd.docker.reference.digest ${manifest_digest}), though "
+        "${want_predicates} were requested. No tag was set.")
+    endif()
+    continue()
+  endif()
+  _multiarch_read_index("${docker}" "${builder}" "${repo}@${att_digest}" att)
+  set(one "{}")
+  string(JSON one SET "${one}" manifest "\"${att_digest}\"")
+  string(JSON layer_count ERROR_VARIABLE e LENGTH "${att}" layers)
+  if(e)
+    set(layer_count 0)
+  endif()
+  foreach(want IN LISTS want_predicates)
+    string(REGEX MATCH "^([a-z]+)\\|(.*)$" _ "${want}")
+    set(kind "${CMAKE_MATCH_1}")
+    set(prefix "${CMAKE_MATCH_2}")
+    set(found "")
+    if(layer_count GREATER 0)
+      math(EXPR last "${layer_count} - 1")
+      foreach(i RANGE ${last})
+        string(JSON type ERROR_VARIABLE e GET "${att}" layers ${i} annotations in-toto.io/predicate-type)
+        string(FIND "${type}" "${prefix}" at)
+        if(NOT e AND at EQUAL 0 AND found STREQUAL "")
+          string(JSON found GET "${att}" layers ${i} digest)
+        endif()
+      endforeach()
+    endif()
+    if(found STREQUAL "")
+      _multiarch_die("image ${name}: the attestation manifest ${att_digest} of ${p} in "
+        "${repo}@${digest} holds no ${kind} attestation (predicate type ${prefix}...), though "
+        "ATTESTATIONS requested it. No tag was set.")
+    endif()
+    string(JSON one SET "${one}" ${kind} "\"${found}\"")
+  endforeach()
+  string(JSON attestations_json SET "${attestations_json}" "${p}" "${one}")
+endforeach()
+
 # 4. Tag the verified index, check each tag resolves to it, record it.
 # SEMVER aliases that a higher release of the repository owns stay put.
 _multiarch_keep_higher_aliases(TAGS "${repo}" "${version}" "${TAGS_ALIASES}" "No tag was set.")
@@ -319,6 +428,12 @@ foreach(entry IN LISTS pushed)
   string(JSON platforms_json SET "${platforms_json}" "${CMAKE_MATCH_1}" "\"${CMAKE_MATCH_2}\"")
 endforeach()
 string(JSON json SET "${json}" platforms "${platforms_json}")
+string(JSON json SET "${json}" attestations "${attestations_json}")
+if(MULTIARCH_REPRODUCIBLE)
+  string(JSON json SET "${json}" reproducible true)
+else()
+  string(JSON json SET "${json}" reproducible false)
+endif()
 file(WRITE "${MULTIARCH_IMAGE_JSON}.tmp" "${json}\n")
 file(RENAME "${MULTIARCH_IMAGE_JSON}.tmp" "${MULTIARCH_IMAGE_JSON}")
 file(WRITE "${stamp}" "${digest}\n")

@@ -310,7 +310,7 @@ function(_multiarch_read_index docker builder ref out_json)
     string(RANDOM LENGTH 10 suffix)
     set(tmp "${CMAKE_CURRENT_BINARY_DIR}/.multiarch-index-${suffix}.json")
     file(DOWNLOAD "http://${host}/v2/${path}/manifests/${reference}" "${tmp}"
-      HTTPHEADER "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json"
+      HTTPHEADER "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json"
       STATUS status TIMEOUT 60)
     list(GET status 0 code)
     if(NOT code EQUAL 0)

@@ -539,10 +539,10 @@ endfunction()
 
 # Writes a `docker buildx bake` file whose one target is the build: keywords
 # FILE, TARGET, CONTEXT, DOCKERFILE, PLATFORMS, ARGS, LABELS, ANNOTATIONS,
-# SECRETS, ATTEST, OUTPUT.  Nothing names a builder.
+# SECRETS, ATTEST, OUTPUT, CACHE_FROM, CACHE_TO.  Nothing names a builder.
 function(_multiarch_write_bake_file)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "FILE;TARGET;CONTEXT;DOCKERFILE;OUTPUT"
-    "PLATFORMS;ARGS;LABELS;ANNOTATIONS;SECRETS;ATTEST")
+    "PLATFORMS;ARGS;LABELS;ANNOTATIONS;SECRETS;ATTEST;CACHE_FROM;CACHE_TO")
   set(t "{}")
   foreach(k CONTEXT DOCKERFILE)
     _multiarch_hcl_escape(v "${arg_${k}}")
@@ -564,6 +564,12 @@ function(_multiarch_write_bake_file)
   string(JSON t SET "${t}" attest "${v}")
   _multiarch_string_list_json(v TRUE "${arg_OUTPUT}")
   string(JSON t SET "${t}" output "${v}")
+  if(arg_CACHE_TO)
+    _multiarch_string_list_json(v TRUE ${arg_CACHE_FROM})
+    string(JSON t SET "${t}" cache-from "${v}")
+    _multiarch_string_list_json(v TRUE ${arg_CACHE_TO})
+    string(JSON t SET "${t}" cache-to "${v}")
+  endif()
   _multiarch_json_string(name "${arg_TARGET}")
   set(json "{\"group\": {\"default\": {\"targets\": [${name}]}}, \"target\": {}}")
   string(JSON json SET "${json}" target "${arg_TARGET}" "${t}")

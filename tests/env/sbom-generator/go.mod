@@ -1,0 +1,3 @@
+module multiarch.test/sbom-generator
+
+go 1.22
