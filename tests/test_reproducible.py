@@ -13,8 +13,8 @@ import subprocess
 import unittest
 import uuid
 
-from harness import (BASE_IMAGE, OUTSIDE_GIT, REGISTRY, Project, TestCase, repo_path, run,
-                     unique_repo)
+from harness import (BASE_IMAGE, OUTSIDE_GIT, REGISTRY, SOURCE_DIR, Project, TestCase, repo_path,
+                     run, unique_repo)
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
@@ -144,6 +144,27 @@ class Reproducible(TestCase):
         for option in ("rewrite-timestamp=true", "oci-mediatypes=true", "compression=gzip"):
             self.assertIn(option, output)
         self.assertEqual(bake["target"]["app-image"]["attest"], ["type=provenance,mode=min"])
+
+    def test_two_clones_of_examples_hello_give_the_same_manifests(self):
+        """The example itself: its source tree committed once, cloned twice."""
+        root = OUTSIDE_GIT / f"repro-hello-{uuid.uuid4().hex[:8]}"
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        origin = Project("origin", "", root=root)
+        shutil.rmtree(origin.src)
+        shutil.copytree(SOURCE_DIR / "examples" / "hello", origin.src)
+        git(origin.src, "init", "-q")
+        git(origin.src, "add", "-A")
+        stamp = f"@{EPOCH} +0000"
+        git(origin.src, "commit", "-q", "-m", "one",
+            env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+        repo_a, repo_b = unique_repo("repro-hello-a"), unique_repo("repro-hello-b")
+        a, _ = self.clone_and_build(root, origin, "a", repo_a, f"-DHELLO_REPOSITORY={repo_a}")
+        self.builder.prune()
+        b, _ = self.clone_and_build(root, origin, "b", repo_b, f"-DHELLO_REPOSITORY={repo_b}")
+        ia, ib = self.pushed(a, "hello-image"), self.pushed(b, "hello-image")
+        self.assertEqual(sorted(ia["platforms"]), ["linux/amd64", "linux/arm/v7", "linux/arm64"])
+        self.assertEqual(ia["platforms"], ib["platforms"],
+                         "the per-platform manifests of two clones of examples/hello differ")
 
     def test_reproducible_off_gives_other_layers_but_the_same_config(self):
         root, origin = self.origin(FILES, CML)
