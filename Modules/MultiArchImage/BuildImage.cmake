@@ -172,7 +172,7 @@ else()
       "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
       "Nothing was pushed.")
   elseif(NOT reach_rc EQUAL 0 AND reach_err MATCHES
-      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
+      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|(^|[^0-9a-f])401([^0-9a-f]|$)")
     _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
       "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
       "docker login ${registry_host} first. Nothing was pushed.")
