@@ -95,15 +95,18 @@ _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTE
 # says how to install Buildx, where it is missing.)
 # A builder declared with add_multiarch_builder is created (or repaired) first.
 set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
+set(inspected "")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
-  # In this process; no bootstrap there: the inspect below does it.
+  # In this process; no bootstrap there: the inspect below does it, unless
+  # the builder was found unchanged and running (its inspection then serves).
   include("${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake")
   _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
-    FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)")
+    FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)"
+    INSPECT_VAR inspected)
 endif()
 # One `docker buildx inspect --bootstrap`: its output also gives the driver
 # and each node's options, which the checks below read.
-_multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins)
+_multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins TEXT "${inspected}")
 set(builder "${ins_NAME}")
 set(supported "${ins_SUPPORTED}")
 set(flags "")
@@ -171,8 +174,15 @@ else()
       "Plain HTTP to a registry other than loopback needs an explicit opt-in: "
       "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
       "Nothing was pushed.")
-  elseif(NOT reach_rc EQUAL 0 AND reach_err MATCHES
-      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|(^|[^0-9a-f])401([^0-9a-f]|$)")
+  endif()
+  # Buildx's message quotes the reference, whose name may hold any of these
+  # words (a repository "team/certificate-store", a digest with "401"):
+  # match what Buildx says around it.
+  string(REGEX REPLACE "^[^/]+/" "" repo_path "${repo}")
+  string(REPLACE "${repo_path}" "<repository>" reach_said "${reach_err}")
+  string(REPLACE "${first_tag}" "<tag>" reach_said "${reach_said}")
+  if(NOT reach_rc EQUAL 0 AND reach_said MATCHES
+      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
     _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
       "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
       "docker login ${registry_host} first. Nothing was pushed.")

@@ -29,6 +29,7 @@ function(_multiarch_inspect_builder docker builder prefix)
     set(${v} "${${v}}" PARENT_SCOPE)
   endforeach()
   set(${prefix}_FOUND TRUE PARENT_SCOPE)
+  set(${prefix}_TEXT "${i_out}" PARENT_SCOPE)  # what inspect printed
 endfunction()
 
 # Parses the text `docker buildx inspect [--bootstrap] <builder>` printed.
@@ -178,13 +179,21 @@ endfunction()
 # `docker buildx inspect --bootstrap` printed into <prefix>_... as
 # _multiarch_parse_inspect does; <prefix>_SUPPORTED is the list of the
 # normalised platforms its nodes build.  Fails the script, naming the
-# nodes that do not answer, when the builder cannot start.
+# nodes that do not answer, when the builder cannot start.  TEXT <output>:
+# what an inspection of a builder whose every node runs printed just before
+# (EnsureBuilder's): parsed instead of inspecting again.
 function(_multiarch_builder_platforms docker builder prefix)
-  set(args "${docker}" buildx inspect --bootstrap)
-  if(builder)
-    list(APPEND args "${builder}")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "TEXT" "")
+  if(NOT "${arg_TEXT}" STREQUAL "")
+    set(b_rc 0)
+    set(b_out "${arg_TEXT}")
+  else()
+    set(args "${docker}" buildx inspect --bootstrap)
+    if(builder)
+      list(APPEND args "${builder}")
+    endif()
+    _multiarch_capture(b ${args})
   endif()
-  _multiarch_capture(b ${args})
   if(NOT b_rc EQUAL 0)
     # No Buildx at all: say how to get it (one more call, on this path only).
     _multiarch_require_buildx("${docker}")

@@ -159,6 +159,8 @@ endfunction()
 #   <prefix>_<k>_NODE       the node a leave or create is for (may be empty)
 #   <prefix>_RECORD, <prefix>_RECORD_TEXT   the file, and what to write into
 #                           it once applied (what inspect cannot show)
+#   <prefix>_INSPECT        with no step and every node running: what inspect
+#                           printed (it lists the platforms), else empty
 # Prints why it changes what it changes.  Keywords: BUILDER_FILE <file>,
 # BOOTSTRAP <bool> (default ON: an unchanged builder is bootstrapped; OFF
 # when the caller bootstraps it next), DRY_RUN <bool> (a missing Buildx or
@@ -288,7 +290,7 @@ function(_multiarch_builder_plan prefix)
   endif()
 
   # The commands.
-  set(vars NAME DRIVER DOCKER STEPS RECORD RECORD_TEXT)
+  set(vars NAME DRIVER DOCKER STEPS RECORD RECORD_TEXT INSPECT)
   set(NAME "${name}")
   set(DRIVER "${driver}")
   set(DOCKER "${docker}")
@@ -366,6 +368,17 @@ function(_multiarch_builder_plan prefix)
   foreach(k IN LISTS STEPS)
     list(APPEND vars ${k}_KIND ${k}_COMMAND ${k}_NODE)
   endforeach()
+  # Nothing to change and every node running: what inspect printed already
+  # lists the platforms, so the caller needs no inspection of its own.
+  set(INSPECT "")
+  if(NOT STEPS AND have_FOUND AND have_COUNT GREATER 0)
+    set(INSPECT "${have_TEXT}")
+    foreach(i RANGE 1 ${have_COUNT})
+      if(NOT have_${i}_STATUS STREQUAL "running")
+        set(INSPECT "")
+      endif()
+    endforeach()
+  endif()
 
   # Buildx gives <its config dir>/buildkitd.default.toml to every builder it
   # creates, and the remote driver refuses any config file ("setting config
@@ -505,9 +518,11 @@ endfunction()
 # the builder and build in parallel), released when this function returns.
 # Keywords: BUILDER_FILE <file written by add_multiarch_builder>, BOOTSTRAP
 # <bool> (default ON), DRY_RUN <bool> (no lock, nothing changed),
-# FAILURE_NOTE <text added to an error, e.g. "Nothing was pushed.">.
+# FAILURE_NOTE <text added to an error, e.g. "Nothing was pushed.">,
+# INSPECT_VAR <var>: set to what inspect printed when nothing changed and
+# every node runs (the caller can parse it instead of inspecting again).
 function(_multiarch_ensure_builder)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR" "")
   if(NOT arg_BUILDER_FILE OR NOT EXISTS "${arg_BUILDER_FILE}")
     _multiarch_die("EnsureBuilder.cmake needs -DMULTIARCH_BUILDER_FILE=<file written by add_multiarch_builder>.")
   endif()
@@ -530,6 +545,9 @@ function(_multiarch_ensure_builder)
   _multiarch_builder_plan(plan BUILDER_FILE "${arg_BUILDER_FILE}" BOOTSTRAP "${arg_BOOTSTRAP}"
     DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
   _multiarch_builder_apply(plan DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
+  if(arg_INSPECT_VAR)
+    set(${arg_INSPECT_VAR} "${plan_INSPECT}" PARENT_SCOPE)
+  endif()
 endfunction()
 
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
