@@ -384,8 +384,8 @@ Docker, Buildx, the builder and the registry when the targets build.
     build's compilers), of which only the ``ARTIFACTS`` targets are built
     (target ``multiarch-subbuild-<os-arch[-variant]>``, one per platform for
     every image of the project; by hand
-    ``cmake -DMULTIARCH_SUBBUILD_FILE=<build>/multiarch-subbuilds/<platform>.cmake
-    -P SubBuild.cmake``).
+    ``cmake -DMULTIARCH_INPUT_FILE=<build>/multiarch-subbuilds/<platform>.cmake
+    -P Scripts/SubBuild.cmake``).
 
     Every variant is built from the same configuration.  A sub-build starts
     from this build's cache (``cmake -C``) by this rule: every cache entry of
@@ -414,8 +414,8 @@ Docker, Buildx, the builder and the registry when the targets build.
     compiled once per platform, the programs that use it linked once per
     platform, and the image pushed again; nothing else.  The target
     ``<name>-artifacts`` does the copying alone (by hand:
-    ``cmake -DMULTIARCH_STAGE_FILE=<build>/<name>.multiarch/artifacts-<platform>.cmake
-    -P StageArtifacts.cmake``): it copies only files that differ, removes
+    ``cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/artifacts-<platform>.cmake
+    -P Scripts/StageArtifacts.cmake``): it copies only files that differ, removes
     files it copied before and no longer copies, and fails, before anything
     is pushed, when a file is not an ELF binary for its platform's CPU (a
     toolchain file for another CPU; an amd64 binary in an arm64 image would
@@ -724,8 +724,8 @@ Docker, Buildx, the builder and the registry when the targets build.
 
   An image names it with ``BUILDER <name>``.  Building the image (or the
   target ``multiarch-builder-<name>``, which does this step alone, also with
-  ``cmake -DMULTIARCH_BUILDER_FILE=<build>/multiarch-builders/<name>.cmake
-  -P EnsureBuilder.cmake``) compares what ``docker buildx inspect <name>``
+  ``cmake -DMULTIARCH_INPUT_FILE=<build>/multiarch-builders/<name>.cmake
+  -P Scripts/EnsureBuilder.cmake``) compares what ``docker buildx inspect <name>``
   reports with the declaration and does only what differs:
 
   * no such builder: ``docker buildx create --name <name> --driver <driver>
@@ -950,7 +950,7 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
   message(FATAL_ERROR "MultiArchImage needs CMake 3.20 or newer; this is ${CMAKE_VERSION}.")
 endif()
 
-include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/GeneratedFiles.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Declare.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Artifacts.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/Portability.cmake")
@@ -963,15 +963,18 @@ include("${CMAKE_CURRENT_LIST_DIR}/MultiArchImage/DeclareSmokeTest.cmake")
 # function's own arguments from <first> on, each passed whole: empty values
 # and values holding ";" stay as they are (the call is evaluated with every
 # argument in a bracket argument).  A macro, to read the caller's ARGV<i>
-# (computed names: a macro's own ${ARGC} would be its own).
+# (computed names: a macro's own ${ARGC} would be its own).  It stops at
+# the function's own ARGC: a caller's ARGV<i> beyond it, visible in the
+# function's scope, is not an argument.
 macro(_multiarch_forward function first)
   set(_multiarch_code "${function}(")
   foreach(_multiarch_value IN ITEMS ${ARGN})
     _multiarch_bracket(_multiarch_quoted "${_multiarch_value}")
     string(APPEND _multiarch_code " ${_multiarch_quoted}")
   endforeach()
+  set(_multiarch_argc_name ARGC)
   set(_multiarch_i ${first})
-  while(DEFINED ARGV${_multiarch_i})
+  while(_multiarch_i LESS ${_multiarch_argc_name})
     _multiarch_bracket(_multiarch_quoted "${ARGV${_multiarch_i}}")
     string(APPEND _multiarch_code " ${_multiarch_quoted}")
     math(EXPR _multiarch_i "${_multiarch_i} + 1")
@@ -1014,7 +1017,7 @@ function(add_multiarch_builder name)
   # (MultiArchImage/DeclareBuilder.cmake)
   _multiarch_builder_parse(builder "${name}" ${ARGN})
   _multiarch_docker(docker)
-  set(builder_file "${CMAKE_BINARY_DIR}/multiarch-builders/${name}.cmake")
+  _multiarch_builder_file(builder_file "${name}")
   _multiarch_builder_write(builder FILE "${builder_file}" DOCKER "${docker}")
   _multiarch_builder_declare(NAME "${name}" BUILDER_FILE "${builder_file}")
 endfunction()

@@ -28,7 +28,7 @@ class PlatformTable(unittest.TestCase):
         script = Path(tempfile.mkdtemp()) / "normalize.cmake"
         script.write_text(
             'cmake_minimum_required(VERSION 3.20)\n'
-            f'include([[{SOURCE_DIR}/Modules/MultiArchImage/Common.cmake]])\n'
+            f'include([[{SOURCE_DIR}/Modules/MultiArchImage/Platforms.cmake]])\n'
             'foreach(p IN LISTS SPELLINGS)\n'
             '  _multiarch_normalize_platform("${p}" norm error)\n'
             '  if(error)\n'

@@ -16,7 +16,7 @@ from harness import (BASE_IMAGE, MACHINE, SOURCE_DIR, WORK_DIR, Project, TestCas
                      unique_repo)
 
 BOTH = ["linux/amd64", "linux/arm64"]
-ENSURE = SOURCE_DIR / "Modules" / "MultiArchImage" / "EnsureBuilder.cmake"
+ENSURE = SOURCE_DIR / "Modules" / "MultiArchImage" / "Scripts" / "EnsureBuilder.cmake"
 
 
 def would_run(output):
@@ -215,7 +215,7 @@ class MultiNode(TestCase):
         builder_file = project.build / "multiarch-builders" / f"{b}.cmake"
 
         def dry_run():
-            proc = run(["cmake", f"-DMULTIARCH_BUILDER_FILE={builder_file}", "-DMULTIARCH_DRY_RUN=ON",
+            proc = run(["cmake", f"-DMULTIARCH_INPUT_FILE={builder_file}", "-DMULTIARCH_DRY_RUN=ON",
                         "-P", ENSURE], env=env)
             self.assertEqual(proc.returncode, 0, proc.stdout)
             return proc, would_run(proc.stdout)

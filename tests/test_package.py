@@ -93,7 +93,7 @@ class Consumers(TestCase):
 
     def test_installed_files(self):
         for name in ("MultiArchImageConfig.cmake", "MultiArchImageConfigVersion.cmake",
-                     "MultiArchImage.cmake", "MultiArchImage/BuildImage.cmake"):
+                     "MultiArchImage.cmake", "MultiArchImage/Scripts/BuildImage.cmake"):
             self.assertTrue((PREFIX / "share/cmake/MultiArchImage" / name).is_file(), name)
 
 

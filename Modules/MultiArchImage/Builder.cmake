@@ -1,6 +1,8 @@
 # Private: asks Buildx about a builder and its nodes.  Included by the
 # helper scripts.
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/Platforms.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 
 # Runs `docker buildx inspect <builder>` without --bootstrap (it must not
 # wait on a node that is down) and parses what it prints (see

@@ -9,7 +9,7 @@
 # passes through here: cosign reads COSIGN_PASSWORD from the environment it
 # inherits.
 include_guard(GLOBAL)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
 
 # The cosign line the test setup installs (tests/env/setup-suite.sh), named

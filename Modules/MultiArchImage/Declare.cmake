@@ -2,6 +2,7 @@
 # messages, the generated files' writers).  Included by MultiArchImage.cmake;
 # everything here may change.
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/GeneratedFiles.cmake")
 
 # The docker CLI may be installed after configuring; fall back to the name
 # so the build step reports it missing with a useful message.
@@ -42,39 +43,16 @@ function(_multiarch_check_pairs command name keyword values)
   endforeach()
 endfunction()
 
-# Appends `set(<var> <bracket-quoted value>)` lines to <out>, one per
-# <var> <value> pair, so that helper scripts receive every value verbatim,
-# whatever characters it holds.  (ARGV<i>, not ARGN: values may hold ";".)
-function(_multiarch_set_lines out)
-  set(text "${${out}}")
-  math(EXPR last "${ARGC} - 1")
-  foreach(i RANGE 1 ${last} 2)
-    math(EXPR j "${i} + 1")
-    set(value "${ARGV${j}}")
-    if(value MATCHES "\\]=*\\]")
-      _multiarch_bracket(quoted "${value}")
-    else()
-      set(quoted "[=[${value}]=]")
-    endif()
-    string(APPEND text "set(${ARGV${i}} ${quoted})\n")
-  endforeach()
-  set(${out} "${text}" PARENT_SCOPE)
-endfunction()
-
-# Fills a template of `set(<VAR> [=====[@value@]=====])` lines with the
-# caller's variables (string(CONFIGURE): one step, however many lines) and
-# refuses a value that holds the closing bracket itself.
-macro(_multiarch_script out template)
-  string(CONFIGURE "${template}" ${out} @ONLY)
-  string(REGEX MATCHALL "\\[=====\\[" _multiarch_opens "${${out}}")
-  string(REGEX MATCHALL "\\]=====\\]" _multiarch_closes "${${out}}")
-  list(LENGTH _multiarch_opens _multiarch_opens)
-  list(LENGTH _multiarch_closes _multiarch_closes)
-  if(NOT _multiarch_opens EQUAL _multiarch_closes)
-    message(FATAL_ERROR "MultiArchImage: a value holds the text \"]=====]\", which cannot be "
-      "passed on to the helper scripts; remove it.")
+# <out>: the file add_multiarch_builder(<name>) writes, which
+# Scripts/EnsureBuilder.cmake and Scripts/BuildImage.cmake read; empty for
+# an empty <name> (the current builder).
+function(_multiarch_builder_file out name)
+  if(name STREQUAL "")
+    set(${out} "" PARENT_SCOPE)
+  else()
+    set(${out} "${CMAKE_BINARY_DIR}/multiarch-builders/${name}.cmake" PARENT_SCOPE)
   endif()
-endmacro()
+endfunction()
 
 function(_multiarch_ensure_aggregate target comment)
   if(NOT TARGET ${target})

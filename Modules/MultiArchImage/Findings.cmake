@@ -1,6 +1,7 @@
 # Private: shows what multiarch-audit found, for CheckContext.cmake and
 # AuditVariant.cmake.  Included by those scripts.
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 
 # Prints the tool's <output> (findings, then a "summary:" line) and sets
 # <errors_out> to the number of errors that count under <mode>: with WARN

@@ -5,6 +5,9 @@
 # BuildImage.cmake and Promote.cmake at build time and, for the checks that
 # need no git, by the module when CMake runs.
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/Validation.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/RegistryClient.cmake")
 
 # <value> as a JSON string, quotes included.
 function(_multiarch_json_string out value)

@@ -1,19 +1,15 @@
-# The context check of add_multiarch_image: before anything is built or
-# pushed, reads the Dockerfile and the build context (after .dockerignore)
-# and reports, with file:line, what would put a file into a variant that
-# cannot run it or tie a variant to one CPU; BuildKit's own checks
-# (`docker buildx build --call check`) are reported the same way.  The same
-# walk of the context writes the image target's depfile (every file and
-# folder the build sends), also with PORTABILITY_CHECK OFF.  BuildImage.cmake
-# calls _multiarch_check_context before building; the <name>-check target
-# runs this file alone; by hand:
-#
-#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
-#         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
-#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P CheckContext.cmake
+# Private: the context check of add_multiarch_image.  Before anything is
+# built or pushed, it reads the Dockerfile and the build context (after
+# .dockerignore) and reports, with file:line, what would put a file into a
+# variant that cannot run it or tie a variant to one CPU; BuildKit's own
+# checks (`docker buildx build --call check`) are reported the same way.
+# The same walk of the context writes the image target's depfile (every
+# file and folder the build sends), also with PORTABILITY_CHECK OFF.
+# Scripts/BuildImage.cmake calls _multiarch_check_context before building;
+# Scripts/CheckContext.cmake (the <name>-check target) runs it alone.
 
-cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Findings.cmake")
 
 # BuildKit's own checks of the Dockerfile (`docker buildx build --call
@@ -218,14 +214,3 @@ function(_multiarch_report_build_checks meta)
     _multiarch_report_findings("${lint_out}" "${MULTIARCH_PORTABILITY_CHECK}" errors)
   endif()
 endfunction()
-
-if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
-  foreach(var MULTIARCH_IMAGE_FILE MULTIARCH_PORTABILITY_FILE)
-    if(NOT ${var} OR NOT EXISTS "${${var}}")
-      _multiarch_die("CheckContext.cmake needs -D${var}=<file written by add_multiarch_image>.")
-    endif()
-  endforeach()
-  include("${MULTIARCH_IMAGE_FILE}")
-  include("${MULTIARCH_PORTABILITY_FILE}")
-  _multiarch_check_context()
-endif()

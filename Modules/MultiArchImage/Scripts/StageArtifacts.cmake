@@ -2,9 +2,9 @@
 # <CONTEXT>/<platform>/<DESTINATION>/<file>, so that a Dockerfile takes
 # them with `COPY ${TARGETPLATFORM}/ /`.  Run by <image>-artifacts; by hand:
 #
-#   cmake -DMULTIARCH_STAGE_FILE=<build>/<image>.multiarch/artifacts-linux-arm64.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/<image>.multiarch/artifacts-linux-arm64.cmake
 #         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit
-#         [-DMULTIARCH_CONFIG=<config>] -P StageArtifacts.cmake
+#         [-DMULTIARCH_CONFIG=<config>] -P Scripts/StageArtifacts.cmake
 #
 # multiarch-audit reads every file to stage, and finds the shared libraries
 # they load (`multiarch-audit resolve`: the same ELF reader as the audit,
@@ -29,7 +29,8 @@
 # longer stages, and touches the image's stamp only when something changed.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../GeneratedFiles.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
 
 # The C library's own files (glibc, musl): they come with the loader, from
 # the base, or all of them onto scratch.
@@ -151,7 +152,6 @@ function(_multiarch_require_fit prefix what)
 endfunction()
 
 function(_multiarch_stage_artifacts)
-  include("${MULTIARCH_STAGE_FILE}")
   set(name "${MULTIARCH_NAME}")
   set(platform "${MULTIARCH_PLATFORM}")
   set(root "${MULTIARCH_PLATFORM_DIR}")
@@ -394,10 +394,5 @@ function(_multiarch_stage_artifacts)
   endif()
 endfunction()
 
-if(CMAKE_SCRIPT_MODE_FILE)
-  if(NOT MULTIARCH_STAGE_FILE OR NOT EXISTS "${MULTIARCH_STAGE_FILE}")
-    _multiarch_die("StageArtifacts.cmake needs -DMULTIARCH_STAGE_FILE=<file written by add_multiarch_image>; "
-      "re-run CMake on the project if it is missing.")
-  endif()
-  _multiarch_stage_artifacts()
-endif()
+_multiarch_read_input(StageArtifacts.cmake add_multiarch_image)
+_multiarch_stage_artifacts()

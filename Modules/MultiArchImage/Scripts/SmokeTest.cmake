@@ -3,16 +3,15 @@
 # recorded in <name>.image.json, and checks exit code and output.  Run by
 # CTest; by hand:
 #
-#   cmake -DMULTIARCH_TEST_FILE=<build>/<name>.multiarch/smoke1-linux-arm64.cmake -P SmokeTest.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/smoke1-linux-arm64.cmake -P Scripts/SmokeTest.cmake
 #
 # On a pass it records the tested index digest for promotion.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-if(NOT MULTIARCH_TEST_FILE OR NOT EXISTS "${MULTIARCH_TEST_FILE}")
-  _multiarch_die("SmokeTest.cmake needs -DMULTIARCH_TEST_FILE=<file written by add_multiarch_smoke_test>.")
-endif()
-include("${MULTIARCH_TEST_FILE}")
+include("${CMAKE_CURRENT_LIST_DIR}/../Platforms.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../RegistryClient.cmake")
+_multiarch_read_input(SmokeTest.cmake add_multiarch_smoke_test)
 
 # <text> with the words that name <platform> replaced, whole words only:
 # the platform (linux/arm64), its uname -m (aarch64), its architecture

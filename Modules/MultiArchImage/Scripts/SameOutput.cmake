@@ -6,16 +6,14 @@
 # print different things where their startup still succeeds.  CTest runs it
 # after the platforms' smoke tests (a fixture); by hand:
 #
-#   cmake -DMULTIARCH_TEST_FILE=<build>/<image>.multiarch/smoke1-same-output.cmake -P SameOutput.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/<image>.multiarch/smoke1-same-output.cmake -P Scripts/SameOutput.cmake
 #
 # On a pass it records the compared index digest for promotion.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-if(NOT MULTIARCH_TEST_FILE OR NOT EXISTS "${MULTIARCH_TEST_FILE}")
-  _multiarch_die("SameOutput.cmake needs -DMULTIARCH_TEST_FILE=<file written by add_multiarch_smoke_test>.")
-endif()
-include("${MULTIARCH_TEST_FILE}")
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../RegistryClient.cmake")
+_multiarch_read_input(SameOutput.cmake add_multiarch_smoke_test)
 set(name "${MULTIARCH_NAME}")
 file(REMOVE "${MULTIARCH_RESULT_FILE}")
 _multiarch_built_digest("${MULTIARCH_IMAGE_JSON}" "${name}" "${MULTIARCH_BUILD_DIR}" digest)

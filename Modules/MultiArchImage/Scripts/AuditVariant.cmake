@@ -8,27 +8,20 @@
 # program in the arm64 variant fails here even on an amd64 host, where it
 # would start.  Run by CTest; by hand:
 #
-#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
-#         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
-#         -DMULTIARCH_PLATFORM=linux/arm64 -DMULTIARCH_RESULT_FILE=<file>
-#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P AuditVariant.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/audit-linux-arm64.cmake
+#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P Scripts/AuditVariant.cmake
 #
 # On a pass it records the tested index digest in MULTIARCH_RESULT_FILE for
 # promotion.  Memory stays bounded: the filesystem is piped, never stored.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-include("${CMAKE_CURRENT_LIST_DIR}/Findings.cmake")
-foreach(var MULTIARCH_IMAGE_FILE MULTIARCH_PORTABILITY_FILE)
-  if(NOT ${var} OR NOT EXISTS "${${var}}")
-    _multiarch_die("AuditVariant.cmake needs -D${var}=<file written by add_multiarch_image>.")
-  endif()
-endforeach()
-foreach(var MULTIARCH_PLATFORM MULTIARCH_RESULT_FILE MULTIARCH_AUDIT_TOOL)
-  if(NOT ${var})
-    _multiarch_die("AuditVariant.cmake needs -D${var}=...; see the comment at its top.")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../RegistryClient.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../Findings.cmake")
+_multiarch_read_input(AuditVariant.cmake add_multiarch_image)
+if(NOT MULTIARCH_AUDIT_TOOL)
+  _multiarch_die("AuditVariant.cmake needs -DMULTIARCH_AUDIT_TOOL=<multiarch-audit>; see the comment at its top.")
+endif()
 include("${MULTIARCH_IMAGE_FILE}")
 include("${MULTIARCH_PORTABILITY_FILE}")
 set(docker "${MULTIARCH_DOCKER}")

@@ -2,9 +2,8 @@
 # verifies the index in the registry, then tags it and writes
 # <name>.image.json.  Run by the <name> target; by hand:
 #
-#   cmake -DMULTIARCH_IMAGE_FILE=<build>/<name>.multiarch/image.cmake
-#         -DMULTIARCH_PORTABILITY_FILE=<build>/<name>.multiarch/portability.cmake
-#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P BuildImage.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/image.cmake
+#         -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P Scripts/BuildImage.cmake
 #
 # No tag is set before the registry has been read back and found to hold
 # exactly the declared platforms.  With -DMULTIARCH_DRY_RUN=ON (or the cache
@@ -12,18 +11,16 @@
 # running them, after the read-only checks.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-if(NOT MULTIARCH_IMAGE_FILE OR NOT EXISTS "${MULTIARCH_IMAGE_FILE}")
-  _multiarch_die("BuildImage.cmake needs -DMULTIARCH_IMAGE_FILE=<file written by add_multiarch_image>.")
-endif()
-include("${MULTIARCH_IMAGE_FILE}")
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../RegistryClient.cmake")
+_multiarch_read_input(BuildImage.cmake add_multiarch_image)
 if(NOT MULTIARCH_AUDIT_TOOL OR NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
   _multiarch_die("BuildImage.cmake needs -DMULTIARCH_AUDIT_TOOL=<multiarch-audit>; got "
     "\"${MULTIARCH_AUDIT_TOOL}\". Build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
 endif()
-include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
-include("${CMAKE_CURRENT_LIST_DIR}/CheckContext.cmake")
-include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../Builder.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../ContextCheck.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../Metadata.cmake")
 
 set(docker "${MULTIARCH_DOCKER}")
 set(name "${MULTIARCH_NAME}")
@@ -31,7 +28,7 @@ set(repo "${MULTIARCH_REPOSITORY}")
 
 # The stamp says "pushed and verified"; it goes now and comes back only at
 # the end, so a failed run leaves none and the next build retries.
-set(stamp "${MULTIARCH_STATE_DIR}/pushed.stamp")
+set(stamp "${MULTIARCH_STAMP_FILE}")
 file(REMOVE "${stamp}")
 set(dry_run FALSE)
 if(MULTIARCH_DRY_RUN OR MULTIARCH_IMAGE_DRY_RUN)
@@ -94,12 +91,12 @@ _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTE
 # (No `buildx version` first: the builder's inspection below fails, and
 # says how to install Buildx, where it is missing.)
 # A builder declared with add_multiarch_builder is created (or repaired) first.
-set(builder_file "${MULTIARCH_BUILD_DIR}/multiarch-builders/${MULTIARCH_BUILDER}.cmake")
+set(builder_file "${MULTIARCH_BUILDER_FILE}")
 set(inspected "")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   # In this process; no bootstrap there: the inspect below does it, unless
   # the builder was found unchanged and running (its inspection then serves).
-  include("${CMAKE_CURRENT_LIST_DIR}/EnsureBuilder.cmake")
+  include("${CMAKE_CURRENT_LIST_DIR}/../BuilderSetup.cmake")
   _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
     FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)"
     INSPECT_VAR inspected)
@@ -199,12 +196,12 @@ if(EXISTS "${builder_file}")
   set(declared_builder "${builder_file}")
 endif()
 include("${MULTIARCH_PORTABILITY_FILE}")
-_multiarch_check_context(DEPFILE "${MULTIARCH_STATE_DIR}/pushed.d" DEPFILE_TARGET "${stamp}"
+_multiarch_check_context(DEPFILE "${MULTIARCH_DEPFILE}" DEPFILE_TARGET "${stamp}"
   DEPENDS ${declared_builder} ${git_FILES} BUILDKIT_CHECKS_IN_BUILD)
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
-set(metadata "${MULTIARCH_STATE_DIR}/metadata.json")
+set(metadata "${MULTIARCH_METADATA_FILE}")
 file(REMOVE "${metadata}")
 string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
 set(insecure "")

@@ -9,18 +9,14 @@
 # dependency checks make this a no-op when nothing changed, and recompile
 # only what did.  Run by the target multiarch-subbuild-<platform>; by hand:
 #
-#   cmake -DMULTIARCH_SUBBUILD_FILE=<build>/multiarch-subbuilds/linux-arm64.cmake -P SubBuild.cmake
+#   cmake -DMULTIARCH_INPUT_FILE=<build>/multiarch-subbuilds/linux-arm64.cmake -P Scripts/SubBuild.cmake
 #
 # The sub-build's cache holds MULTIARCH_SUBBUILD_PLATFORM=<platform>: there,
 # add_multiarch_image declares no image and starts no sub-build.
 
 cmake_minimum_required(VERSION 3.20)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
-if(NOT MULTIARCH_SUBBUILD_FILE OR NOT EXISTS "${MULTIARCH_SUBBUILD_FILE}")
-  _multiarch_die("SubBuild.cmake needs -DMULTIARCH_SUBBUILD_FILE=<file written by add_multiarch_image>; "
-    "re-run CMake on the project if it is missing.")
-endif()
-include("${MULTIARCH_SUBBUILD_FILE}")
+include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
+_multiarch_read_input(SubBuild.cmake add_multiarch_image)
 set(platform "${MULTIARCH_PLATFORM}")
 string(REGEX REPLACE "[/-]" "_" id "${platform}")
 set(bin "${MULTIARCH_BINARY_DIR}")

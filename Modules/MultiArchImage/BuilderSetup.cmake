@@ -1,19 +1,11 @@
-# Makes the Buildx builder declared by add_multiarch_builder match its
-# declaration, changing only what differs (see the module's documentation),
-# then bootstraps it.  By hand (the target multiarch-builder-<name> runs this):
-#
-#   cmake -DMULTIARCH_BUILDER_FILE=<build>/multiarch-builders/<name>.cmake -P EnsureBuilder.cmake
-#
-# -DMULTIARCH_BOOTSTRAP=OFF leaves an unchanged builder as it is (the
-# caller bootstraps it).  With -DMULTIARCH_DRY_RUN=ON it changes nothing and prints each command it
-# would run as "multiarch: would run: <JSON array of the arguments>".
-#
-# Also an included library: BuildImage.cmake calls _multiarch_ensure_builder
-# in its own process (the script body below runs only under `cmake -P`).
+# Private: makes the Buildx builder declared by add_multiarch_builder match
+# its declaration, changing only what differs (plan, then apply), then
+# bootstraps it.  Scripts/EnsureBuilder.cmake (the multiarch-builder-<name>
+# target) runs it alone; Scripts/BuildImage.cmake calls
+# _multiarch_ensure_builder in its own process.
 
-cmake_minimum_required(VERSION 3.20)
 include_guard(GLOBAL)
-include("${CMAKE_CURRENT_LIST_DIR}/Common.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
 
@@ -524,7 +516,7 @@ endfunction()
 function(_multiarch_ensure_builder)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR" "")
   if(NOT arg_BUILDER_FILE OR NOT EXISTS "${arg_BUILDER_FILE}")
-    _multiarch_die("EnsureBuilder.cmake needs -DMULTIARCH_BUILDER_FILE=<file written by add_multiarch_builder>.")
+    _multiarch_die("_multiarch_ensure_builder needs BUILDER_FILE <file written by add_multiarch_builder>; got \"${arg_BUILDER_FILE}\".")
   endif()
   if(NOT DEFINED arg_BOOTSTRAP)
     set(arg_BOOTSTRAP ON)
@@ -549,12 +541,3 @@ function(_multiarch_ensure_builder)
     set(${arg_INSPECT_VAR} "${plan_INSPECT}" PARENT_SCOPE)
   endif()
 endfunction()
-
-if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
-  set(_multiarch_bootstrap ON)
-  if(DEFINED MULTIARCH_BOOTSTRAP AND NOT MULTIARCH_BOOTSTRAP)
-    set(_multiarch_bootstrap OFF)
-  endif()
-  _multiarch_ensure_builder(BUILDER_FILE "${MULTIARCH_BUILDER_FILE}"
-    BOOTSTRAP "${_multiarch_bootstrap}" DRY_RUN "${MULTIARCH_DRY_RUN}")
-endif()

@@ -1,0 +1,101 @@
+# Private: the runtime of the cmake -P entry scripts (Scripts/): failing with
+# a message, running commands as lists (never through a shell), checking
+# that the inputs and Buildx are still there.
+# Everything here may change; names start with _multiarch_.
+
+include_guard(GLOBAL)
+
+function(_multiarch_die)
+  # ARGV<i>, not ARGN: a ";" in the message must stay a ";".
+  set(msg "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 0 ${last})
+    string(APPEND msg "${ARGV${i}}")
+  endforeach()
+  message(FATAL_ERROR "multiarch: ${msg}")
+endfunction()
+
+# Appends each value to the list <var> as one element, whatever it holds:
+# a ";" inside a value would otherwise split it into two arguments.
+function(_multiarch_append_args var)
+  set(result "${${var}}")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    # ARGV<i> keeps the argument whole; ARGN would already be split.
+    string(REPLACE ";" "\\;" value "${ARGV${i}}")
+    list(APPEND result "${value}")
+  endforeach()
+  set(${var} "${result}" PARENT_SCOPE)
+endfunction()
+
+# Runs a command given as a list; output captured into <prefix>_out,
+# <prefix>_err and exit code into <prefix>_rc.  Never through a shell.  A
+# function reading ARGV<i>, not a macro: an argument holding ";" stays one
+# argument.
+function(_multiarch_capture prefix)
+  set(cmd "")
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 1 ${last})
+    string(REPLACE ";" "\\;" arg "${ARGV${i}}")
+    list(APPEND cmd "${arg}")
+  endforeach()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  set(${prefix}_out "${out}" PARENT_SCOPE)
+  set(${prefix}_err "${err}" PARENT_SCOPE)
+  set(${prefix}_rc "${rc}" PARENT_SCOPE)
+endfunction()
+
+# Fails unless the Dockerfile and the context of image <name> are still
+# there: they were checked when CMake ran, but may have gone since.
+function(_multiarch_require_inputs name dockerfile context)
+  if(NOT EXISTS "${dockerfile}" OR IS_DIRECTORY "${dockerfile}")
+    _multiarch_die("image ${name}: Dockerfile \"${dockerfile}\" is missing or not a file; "
+      "restore it or change DOCKERFILE and re-run CMake.")
+  endif()
+  if(NOT IS_DIRECTORY "${context}")
+    _multiarch_die("image ${name}: build context \"${context}\" is not a directory; "
+      "restore it or change CONTEXT and re-run CMake.")
+  endif()
+endfunction()
+
+# Fails unless `docker buildx` answers; the message says how to install it.
+function(_multiarch_require_buildx docker)
+  _multiarch_capture(v "${docker}" buildx version)
+  if(NOT v_rc EQUAL 0)
+    _multiarch_die("Docker Buildx is not available (\"${docker} buildx version\" failed: "
+      "${v_err}${v_out}). Install the docker-buildx plugin (Debian: apt install docker-buildx; "
+      "or put the binary at ~/.docker/cli-plugins/docker-buildx), or set MULTIARCH_DOCKER_EXECUTABLE "
+      "to a docker CLI that has it.")
+  endif()
+endfunction()
+
+# <out>: what `multiarch-audit <query> --dockerfile <dockerfile> --build-arg
+# ...` prints (query final-base or from-images: the tool is the one reader
+# of Dockerfiles).  Fails the script, naming <what>, when the tool fails.
+function(_multiarch_dockerfile_query out tool query dockerfile what)
+  set(cmd "${tool}" ${query} --dockerfile "${dockerfile}")
+  math(EXPR last "${ARGC} - 1")
+  if(ARGC GREATER 5)
+    foreach(i RANGE 5 ${last})
+      _multiarch_append_args(cmd --build-arg "${ARGV${i}}")
+    endforeach()
+  endif()
+  execute_process(COMMAND ${cmd} OUTPUT_VARIABLE result ERROR_VARIABLE err RESULT_VARIABLE rc
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    _multiarch_die("${what}: cannot read ${dockerfile} with ${tool} ${query} (exit ${rc}): ${err}")
+  endif()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# Reads the one input file of the entry script <script>
+# (-DMULTIARCH_INPUT_FILE=<file>, written when CMake ran on the project) into
+# the script's scope; fails naming <what> wrote it.  A macro: the file's
+# variables belong to the script.
+macro(_multiarch_read_input script what)
+  if(NOT MULTIARCH_INPUT_FILE OR NOT EXISTS "${MULTIARCH_INPUT_FILE}")
+    _multiarch_die("${script} needs -DMULTIARCH_INPUT_FILE=<file written by ${what}>; got "
+      "\"${MULTIARCH_INPUT_FILE}\". Re-run CMake on the project if the file is missing.")
+  endif()
+  include("${MULTIARCH_INPUT_FILE}")
+endmacro()
