@@ -278,75 +278,11 @@ function(_multiarch_artifacts_declare)
     return()
   endif()
 
-  # INSTALL [COMPONENTS <component>...] [PREFIX <dir>]
-  set(install_components "")
-  set(install_prefix "")
-  if(install)
-    cmake_parse_arguments(inst "" "PREFIX" "COMPONENTS" ${a_INSTALL})
-    if(inst_UNPARSED_ARGUMENTS OR "COMPONENTS" IN_LIST inst_KEYWORDS_MISSING_VALUES
-       OR "PREFIX" IN_LIST inst_KEYWORDS_MISSING_VALUES)
-      _multiarch_fail("${name}" "INSTALL takes [COMPONENTS <component>...] [PREFIX <dir>], e.g. "
-        "INSTALL COMPONENTS Runtime PREFIX /usr/local; got \"${a_INSTALL}\".")
-    endif()
-    set(install_components "${inst_COMPONENTS}")
-    set(install_prefix "/usr/local")
-    if(DEFINED inst_PREFIX)
-      set(install_prefix "${inst_PREFIX}")
-    endif()
-    if(NOT install_prefix MATCHES "^/" OR install_prefix MATCHES "(^|/)\\.\\.?(/|$)"
-       OR install_prefix MATCHES "[\\$<>;]" OR install_prefix MATCHES "^/+$")
-      _multiarch_fail("${name}" "INSTALL PREFIX \"${install_prefix}\" is not an absolute folder of "
-        "the image below /; give e.g. PREFIX /usr/local or PREFIX /opt/app.")
-    endif()
-    string(REGEX REPLACE "/+$" "" install_prefix "${install_prefix}")
-  endif()
-
-  # RUNTIME_LIBRARIES
-  if(runtime STREQUAL "")
-    set(runtime STATIC)
-    if(install)
-      set(runtime COLLECT)
-    endif()
-  endif()
-  if(NOT runtime MATCHES "^(STATIC|COLLECT|NONE)$")
-    _multiarch_fail("${name}" "RUNTIME_LIBRARIES \"${runtime}\" is not one of STATIC (link the "
-      "programs statically; the default), COLLECT (copy the shared libraries they need from the "
-      "platform's sysroot into the image) or NONE (the base image provides them).")
-  endif()
-  if(install AND runtime STREQUAL "STATIC")
-    _multiarch_fail("${name}" "INSTALL stages what the project installs, shared libraries "
-      "included, so RUNTIME_LIBRARIES STATIC does not apply to it; use COLLECT (the default with "
-      "INSTALL) or NONE, or list the programs in ARTIFACTS without INSTALL.")
-  endif()
-
-  # DESTINATION: a path inside the image.
-  if(destination STREQUAL "")
-    set(destination "usr/local/bin")
-  endif()
-  string(REGEX REPLACE "^/+" "" dest "${destination}")
-  string(REGEX REPLACE "/+$" "" dest "${dest}")
-  if(dest MATCHES "(^|/)\\.\\.?(/|$)" OR dest MATCHES "[\\\\$<>]")
-    _multiarch_fail("${name}" "DESTINATION \"${destination}\" is not a plain path inside the image; "
-      "give a folder such as usr/local/bin or /app (no . or .. components, no generator expressions).")
-  endif()
-
-  # ARTIFACTS: target names; whether they exist is checked at the end of
-  # configuring, when every target has been declared.
-  set(seen "")
-  foreach(t IN LISTS artifacts)
-    if(t IN_LIST seen)
-      _multiarch_fail("${name}" "ARTIFACTS lists \"${t}\" twice; list each target once.")
-    endif()
-    list(APPEND seen "${t}")
-    get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
-    if(mode AND NOT mode STREQUAL runtime)
-      _multiarch_fail("${name}" "ARTIFACTS \"${t}\" is linked with RUNTIME_LIBRARIES ${mode} for "
-        "another image, but ${runtime} here; a target is built once per platform, so give every "
-        "image that ships it the same RUNTIME_LIBRARIES.")
-    endif()
-    set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t} "${runtime}")
-  endforeach()
-
+  _multiarch_artifacts_install_args("${name}" "${install}" "${a_INSTALL}"
+    install_prefix install_components)
+  _multiarch_artifacts_runtime("${name}" "${runtime}" "${install}" runtime)
+  _multiarch_artifacts_destination("${name}" "${destination}" dest)
+  _multiarch_artifacts_register("${name}" "${artifacts}" "${runtime}")
   # The context is written to: it must be in the build tree.
   cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${context}" NORMALIZE in_build_tree)
   if(NOT in_build_tree)
@@ -354,60 +290,10 @@ function(_multiarch_artifacts_declare)
       "copied into <CONTEXT>/<platform>/. Leave CONTEXT out (the default with ARTIFACTS is "
       "${CMAKE_CURRENT_BINARY_DIR}/${name}.context) or give a folder below ${CMAKE_BINARY_DIR}.")
   endif()
+  _multiarch_artifacts_toolchains("${name}" "${toolchains}" "${platforms}" toolchain)
+  _multiarch_artifacts_runpath("${name}" "${artifacts}" "${runtime}" "${dest}" "${install}"
+    "${install_prefix}" libdir)
 
-  # TOOLCHAINS <platform>=<file>
-  set(toolchain_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/toolchains")
-  set(given_platforms "")
-  foreach(pair IN LISTS toolchains)
-    if(NOT pair MATCHES "^([^=]+)=(.+)$")
-      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\" is not <platform>=<toolchain file>; "
-        "write e.g. TOOLCHAINS linux/arm64=\${CMAKE_SOURCE_DIR}/cmake/arm64.cmake.")
-    endif()
-    set(file "${CMAKE_MATCH_2}")
-    _multiarch_normalize_platform("${CMAKE_MATCH_1}" p error)
-    if(error)
-      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\": ${error}")
-    endif()
-    if(NOT p IN_LIST platforms)
-      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\" names platform ${p}, which is not in "
-        "PLATFORMS (${platforms}); remove it or add the platform.")
-    endif()
-    if(p IN_LIST given_platforms)
-      _multiarch_fail("${name}" "TOOLCHAINS names platform ${p} twice; give one file per platform.")
-    endif()
-    cmake_path(ABSOLUTE_PATH file BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
-    if(NOT EXISTS "${file}" OR IS_DIRECTORY "${file}")
-      _multiarch_fail("${name}" "TOOLCHAINS ${p}: toolchain file \"${file}\" does not exist; give "
-        "the path of a CMake toolchain file (a relative path is taken from ${CMAKE_CURRENT_SOURCE_DIR}).")
-    endif()
-    list(APPEND given_platforms "${p}")
-    set(toolchain_${p} "${file}")
-  endforeach()
-
-  # COLLECT: executables (and module libraries) in DESTINATION, shared
-  # libraries in the library folder beside it, found through a RUNPATH
-  # relative to $ORIGIN, before any library of the same name in the base.
-  _multiarch_artifacts_library_dir("${dest}" libdir)
-  if(install)
-    # What $ORIGIN/../lib (CMAKE_INSTALL_RPATH of install staging) names.
-    string(REGEX REPLACE "^/" "" libdir "${install_prefix}/lib")
-  endif()
-  cmake_path(RELATIVE_PATH libdir BASE_DIRECTORY "${dest}" OUTPUT_VARIABLE rel)
-  set(runpath "$ORIGIN/${rel}")
-  if(runtime STREQUAL "COLLECT")
-    foreach(t IN LISTS artifacts)
-      get_property(previous GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t})
-      if(previous AND NOT previous STREQUAL runpath)
-        _multiarch_fail("${name}" "ARTIFACTS \"${t}\" is shipped by another image with a DESTINATION "
-          "that needs the RUNPATH ${previous}, but ${runpath} here (DESTINATION ${dest}, libraries in "
-          "${libdir}); a target is built once per platform, so give every image that ships it the "
-          "same DESTINATION.")
-      endif()
-      set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t} "${runpath}")
-    endforeach()
-  endif()
-
-  _multiarch_artifacts_host_platform(host)
   file(MAKE_DIRECTORY "${state_dir}")
   set(stamp "${state_dir}/artifacts.stamp")
   set(stage_commands "")
@@ -415,71 +301,12 @@ function(_multiarch_artifacts_declare)
   set(host_used FALSE)
   foreach(platform IN LISTS platforms)
     string(REPLACE "/" "-" slug "${platform}")
-    set(host_subbuild FALSE)
-    if(DEFINED toolchain_${platform})
-      set(toolchain "${toolchain_${platform}}")
-    elseif(platform STREQUAL host AND (runtime STREQUAL "COLLECT" OR install))
-      # A sub-build with the host build's own compilers and no toolchain file.
-      set(toolchain "")
-      set(host_subbuild TRUE)
-    elseif(platform STREQUAL host)
-      set(toolchain "")
+    _multiarch_artifacts_platform_build("${name}" "${platform}" "${toolchain_${platform}}"
+      "${runtime}" "${install}" "${install_prefix}" "${artifacts}" manifest_dir origin subbuild)
+    if(subbuild)
+      list(APPEND subbuild_targets "${subbuild}")
     else()
-      set(toolchain "${toolchain_dir}/${slug}.cmake")
-      if(NOT EXISTS "${toolchain}")
-        _multiarch_artifacts_shipped_toolchains("${toolchain_dir}" shipped)
-        string(JOIN " " shipped_text ${shipped})
-        _multiarch_fail("${name}" "ARTIFACTS need a toolchain file for platform \"${platform}\", "
-          "and MultiArchImage ships none for it (it ships ${shipped_text}, in ${toolchain_dir}). "
-          "Fix: name one with TOOLCHAINS ${platform}=<file>, or remove ${platform} from PLATFORMS.")
-      endif()
-      _multiarch_artifacts_check_compilers("${name}" "${platform}" "${toolchain}")
-    endif()
-
-    if(toolchain STREQUAL "" AND NOT host_subbuild)
       set(host_used TRUE)
-      set(manifest_dir "${CMAKE_BINARY_DIR}")
-      set(origin "the host build in ${CMAKE_BINARY_DIR}")
-      set_property(GLOBAL APPEND PROPERTY _MULTIARCH_HOST_ARTIFACTS ${artifacts})
-    else()
-      # One sub-build per platform serves every image of the project.
-      set(toolchain_key "${toolchain}")
-      set(toolchain_text "the toolchain file \"${toolchain}\"")
-      if(host_subbuild)
-        set(toolchain_key "<host compilers>")
-        set(toolchain_text "this build's own compilers")
-      endif()
-      get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug})
-      if(previous AND NOT previous STREQUAL toolchain_key)
-        _multiarch_fail("${name}" "platform ${platform} is built with ${toolchain_text} here but "
-          "\"${previous}\" for another image; one sub-build per platform serves every image of the "
-          "project, so name the same file in every TOOLCHAINS (or none for the host's platform).")
-      endif()
-      set(manifest_dir "${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}")
-      set(origin "the ${platform} sub-build in ${manifest_dir}")
-      if(NOT TARGET multiarch-subbuild-${slug})
-        set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug} "${toolchain_key}")
-        set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_PLATFORMS "${platform}")
-        add_custom_target(multiarch-subbuild-${slug}
-          COMMAND "${CMAKE_COMMAND}"
-                  "-DMULTIARCH_INPUT_FILE=${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}.cmake"
-                  "-DMULTIARCH_CONFIG=$<CONFIG>"
-                  -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/SubBuild.cmake"
-          COMMENT "Building ARTIFACTS for ${platform} (${toolchain_text})"
-          VERBATIM)
-      endif()
-      set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_TARGETS_${slug} ${artifacts})
-      if(install)
-        # The sub-build builds everything (what the components install) and
-        # is configured for the install prefix; one prefix per platform.
-        get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug})
-        if(previous AND NOT previous STREQUAL install_prefix)
-          _multiarch_fail("${name}" "INSTALL PREFIX ${install_prefix} differs from ${previous} of another "
-            "image; one sub-build per platform serves every image, so give every image the same PREFIX.")
-        endif()
-        set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug} "${install_prefix}")
-      endif()
-      list(APPEND subbuild_targets multiarch-subbuild-${slug})
     endif()
 
     set(stage_file "${state_dir}/artifacts-${slug}.cmake")
@@ -536,6 +363,225 @@ function(_multiarch_artifacts_declare)
   endif()
 
   set(${depends_var} "${${depends_var}}" "${stamp}" PARENT_SCOPE)
+endfunction()
+
+# INSTALL [COMPONENTS <component>...] [PREFIX <dir>] (when <given>): sets
+# <prefix_out> (default /usr/local, no trailing /) and <components_out>;
+# both empty without INSTALL.
+function(_multiarch_artifacts_install_args name given values prefix_out components_out)
+  set(${prefix_out} "" PARENT_SCOPE)
+  set(${components_out} "" PARENT_SCOPE)
+  if(NOT given)
+    return()
+  endif()
+  cmake_parse_arguments(inst "" "PREFIX" "COMPONENTS" ${values})
+  if(inst_UNPARSED_ARGUMENTS OR "COMPONENTS" IN_LIST inst_KEYWORDS_MISSING_VALUES
+     OR "PREFIX" IN_LIST inst_KEYWORDS_MISSING_VALUES)
+    _multiarch_fail("${name}" "INSTALL takes [COMPONENTS <component>...] [PREFIX <dir>], e.g. "
+      "INSTALL COMPONENTS Runtime PREFIX /usr/local; got \"${values}\".")
+  endif()
+  set(prefix "/usr/local")
+  if(DEFINED inst_PREFIX)
+    set(prefix "${inst_PREFIX}")
+  endif()
+  if(NOT prefix MATCHES "^/" OR prefix MATCHES "(^|/)\\.\\.?(/|$)"
+     OR prefix MATCHES "[\\$<>;]" OR prefix MATCHES "^/+$")
+    _multiarch_fail("${name}" "INSTALL PREFIX \"${prefix}\" is not an absolute folder of "
+      "the image below /; give e.g. PREFIX /usr/local or PREFIX /opt/app.")
+  endif()
+  string(REGEX REPLACE "/+$" "" prefix "${prefix}")
+  set(${prefix_out} "${prefix}" PARENT_SCOPE)
+  set(${components_out} "${inst_COMPONENTS}" PARENT_SCOPE)
+endfunction()
+
+# <out>: RUNTIME_LIBRARIES checked; default STATIC, COLLECT with INSTALL.
+function(_multiarch_artifacts_runtime name runtime install out)
+  if(runtime STREQUAL "")
+    set(runtime STATIC)
+    if(install)
+      set(runtime COLLECT)
+    endif()
+  endif()
+  if(NOT runtime MATCHES "^(STATIC|COLLECT|NONE)$")
+    _multiarch_fail("${name}" "RUNTIME_LIBRARIES \"${runtime}\" is not one of STATIC (link the "
+      "programs statically; the default), COLLECT (copy the shared libraries they need from the "
+      "platform's sysroot into the image) or NONE (the base image provides them).")
+  endif()
+  if(install AND runtime STREQUAL "STATIC")
+    _multiarch_fail("${name}" "INSTALL stages what the project installs, shared libraries "
+      "included, so RUNTIME_LIBRARIES STATIC does not apply to it; use COLLECT (the default with "
+      "INSTALL) or NONE, or list the programs in ARTIFACTS without INSTALL.")
+  endif()
+  set(${out} "${runtime}" PARENT_SCOPE)
+endfunction()
+
+# <out>: DESTINATION as a plain relative path inside the image (default
+# usr/local/bin).
+function(_multiarch_artifacts_destination name destination out)
+  if(destination STREQUAL "")
+    set(destination "usr/local/bin")
+  endif()
+  string(REGEX REPLACE "^/+" "" dest "${destination}")
+  string(REGEX REPLACE "/+$" "" dest "${dest}")
+  if(dest MATCHES "(^|/)\\.\\.?(/|$)" OR dest MATCHES "[\\\\$<>]")
+    _multiarch_fail("${name}" "DESTINATION \"${destination}\" is not a plain path inside the image; "
+      "give a folder such as usr/local/bin or /app (no . or .. components, no generator expressions).")
+  endif()
+  set(${out} "${dest}" PARENT_SCOPE)
+endfunction()
+
+# ARTIFACTS: target names, each once, linked the same way for every image
+# that ships it; whether they exist is checked at the end of configuring,
+# when every target has been declared.
+function(_multiarch_artifacts_register name artifacts runtime)
+  set(seen "")
+  foreach(t IN LISTS artifacts)
+    if(t IN_LIST seen)
+      _multiarch_fail("${name}" "ARTIFACTS lists \"${t}\" twice; list each target once.")
+    endif()
+    list(APPEND seen "${t}")
+    get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
+    if(mode AND NOT mode STREQUAL runtime)
+      _multiarch_fail("${name}" "ARTIFACTS \"${t}\" is linked with RUNTIME_LIBRARIES ${mode} for "
+        "another image, but ${runtime} here; a target is built once per platform, so give every "
+        "image that ships it the same RUNTIME_LIBRARIES.")
+    endif()
+    set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t} "${runtime}")
+  endforeach()
+endfunction()
+
+# TOOLCHAINS <platform>=<file>: sets <prefix>_<platform> in the caller's
+# scope to the absolute file for each platform given.
+function(_multiarch_artifacts_toolchains name toolchains platforms prefix)
+  set(given_platforms "")
+  foreach(pair IN LISTS toolchains)
+    if(NOT pair MATCHES "^([^=]+)=(.+)$")
+      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\" is not <platform>=<toolchain file>; "
+        "write e.g. TOOLCHAINS linux/arm64=\${CMAKE_SOURCE_DIR}/cmake/arm64.cmake.")
+    endif()
+    set(file "${CMAKE_MATCH_2}")
+    _multiarch_normalize_platform("${CMAKE_MATCH_1}" p error)
+    if(error)
+      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\": ${error}")
+    endif()
+    if(NOT p IN_LIST platforms)
+      _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\" names platform ${p}, which is not in "
+        "PLATFORMS (${platforms}); remove it or add the platform.")
+    endif()
+    if(p IN_LIST given_platforms)
+      _multiarch_fail("${name}" "TOOLCHAINS names platform ${p} twice; give one file per platform.")
+    endif()
+    cmake_path(ABSOLUTE_PATH file BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${file}" OR IS_DIRECTORY "${file}")
+      _multiarch_fail("${name}" "TOOLCHAINS ${p}: toolchain file \"${file}\" does not exist; give "
+        "the path of a CMake toolchain file (a relative path is taken from ${CMAKE_CURRENT_SOURCE_DIR}).")
+    endif()
+    list(APPEND given_platforms "${p}")
+    set(${prefix}_${p} "${file}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# <libdir_out>: the image's library folder.  With COLLECT, executables (and
+# module libraries) go in DESTINATION and shared libraries in the library
+# folder beside it, found through a RUNPATH relative to $ORIGIN, before any
+# library of the same name in the base; every image that ships a target
+# must agree on that RUNPATH (the target is built once per platform).
+function(_multiarch_artifacts_runpath name artifacts runtime dest install install_prefix libdir_out)
+  _multiarch_artifacts_library_dir("${dest}" libdir)
+  if(install)
+    # What $ORIGIN/../lib (CMAKE_INSTALL_RPATH of install staging) names.
+    string(REGEX REPLACE "^/" "" libdir "${install_prefix}/lib")
+  endif()
+  cmake_path(RELATIVE_PATH libdir BASE_DIRECTORY "${dest}" OUTPUT_VARIABLE rel)
+  set(runpath "$ORIGIN/${rel}")
+  if(runtime STREQUAL "COLLECT")
+    foreach(t IN LISTS artifacts)
+      get_property(previous GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t})
+      if(previous AND NOT previous STREQUAL runpath)
+        _multiarch_fail("${name}" "ARTIFACTS \"${t}\" is shipped by another image with a DESTINATION "
+          "that needs the RUNPATH ${previous}, but ${runpath} here (DESTINATION ${dest}, libraries in "
+          "${libdir}); a target is built once per platform, so give every image that ships it the "
+          "same DESTINATION.")
+      endif()
+      set_property(GLOBAL PROPERTY _MULTIARCH_ARTIFACT_RUNPATH_${t} "${runpath}")
+    endforeach()
+  endif()
+  set(${libdir_out} "${libdir}" PARENT_SCOPE)
+endfunction()
+
+# Which build makes <platform>'s ARTIFACTS of image <name>: the host build
+# (sets <subbuild_out> empty) or the platform's sub-build, declared here
+# once for every image of the project (sets <subbuild_out> to its target).
+# <toolchain> is the file given with TOOLCHAINS, if any.  Sets
+# <manifest_dir_out> (where that build's multiarch-artifacts.cmake is) and
+# <origin_out> (how the staging step names it).
+function(_multiarch_artifacts_platform_build name platform toolchain runtime install install_prefix
+         artifacts manifest_dir_out origin_out subbuild_out)
+  _multiarch_artifacts_host_platform(host)
+  set(toolchain_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/toolchains")
+  string(REPLACE "/" "-" slug "${platform}")
+  set(host_subbuild FALSE)
+  if(NOT toolchain STREQUAL "")
+  elseif(platform STREQUAL host AND (runtime STREQUAL "COLLECT" OR install))
+    # A sub-build with the host build's own compilers and no toolchain file.
+    set(host_subbuild TRUE)
+  elseif(NOT platform STREQUAL host)
+    set(toolchain "${toolchain_dir}/${slug}.cmake")
+    if(NOT EXISTS "${toolchain}")
+      _multiarch_artifacts_shipped_toolchains("${toolchain_dir}" shipped)
+      string(JOIN " " shipped_text ${shipped})
+      _multiarch_fail("${name}" "ARTIFACTS need a toolchain file for platform \"${platform}\", "
+        "and MultiArchImage ships none for it (it ships ${shipped_text}, in ${toolchain_dir}). "
+        "Fix: name one with TOOLCHAINS ${platform}=<file>, or remove ${platform} from PLATFORMS.")
+    endif()
+    _multiarch_artifacts_check_compilers("${name}" "${platform}" "${toolchain}")
+  endif()
+
+  if(toolchain STREQUAL "" AND NOT host_subbuild)
+    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_HOST_ARTIFACTS ${artifacts})
+    set(${manifest_dir_out} "${CMAKE_BINARY_DIR}" PARENT_SCOPE)
+    set(${origin_out} "the host build in ${CMAKE_BINARY_DIR}" PARENT_SCOPE)
+    set(${subbuild_out} "" PARENT_SCOPE)
+    return()
+  endif()
+  set(toolchain_key "${toolchain}")
+  set(toolchain_text "the toolchain file \"${toolchain}\"")
+  if(host_subbuild)
+    set(toolchain_key "<host compilers>")
+    set(toolchain_text "this build's own compilers")
+  endif()
+  get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug})
+  if(previous AND NOT previous STREQUAL toolchain_key)
+    _multiarch_fail("${name}" "platform ${platform} is built with ${toolchain_text} here but "
+      "\"${previous}\" for another image; one sub-build per platform serves every image of the "
+      "project, so name the same file in every TOOLCHAINS (or none for the host's platform).")
+  endif()
+  set(manifest_dir "${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}")
+  if(NOT TARGET multiarch-subbuild-${slug})
+    set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_TOOLCHAIN_${slug} "${toolchain_key}")
+    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_PLATFORMS "${platform}")
+    add_custom_target(multiarch-subbuild-${slug}
+      COMMAND "${CMAKE_COMMAND}"
+              "-DMULTIARCH_INPUT_FILE=${CMAKE_BINARY_DIR}/multiarch-subbuilds/${slug}.cmake"
+              "-DMULTIARCH_CONFIG=$<CONFIG>"
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/SubBuild.cmake"
+      COMMENT "Building ARTIFACTS for ${platform} (${toolchain_text})"
+      VERBATIM)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SUBBUILD_TARGETS_${slug} ${artifacts})
+  if(install)
+    # The sub-build builds everything (what the components install) and
+    # is configured for the install prefix; one prefix per platform.
+    get_property(previous GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug})
+    if(previous AND NOT previous STREQUAL install_prefix)
+      _multiarch_fail("${name}" "INSTALL PREFIX ${install_prefix} differs from ${previous} of another "
+        "image; one sub-build per platform serves every image, so give every image the same PREFIX.")
+    endif()
+    set_property(GLOBAL PROPERTY _MULTIARCH_SUBBUILD_INSTALL_PREFIX_${slug} "${install_prefix}")
+  endif()
+  set(${manifest_dir_out} "${manifest_dir}" PARENT_SCOPE)
+  set(${origin_out} "the ${platform} sub-build in ${manifest_dir}" PARENT_SCOPE)
+  set(${subbuild_out} "multiarch-subbuild-${slug}" PARENT_SCOPE)
 endfunction()
 
 # Fails unless <target> can be an artifact: an executable or shared
