@@ -44,7 +44,8 @@ ContextStats check_context(const ContextOptions& options, Reporter& report);
 
 // The base image of the Dockerfile's final stage, followed through
 // "FROM <stage>" to the first external image, with ARG defaults and
-// <build_args> (the last of a name wins) substituted: an image reference,
+// <build_args> (the last of a name wins, as in Docker; the one resolver is
+// Model::arg_value in model.hpp) substituted: an image reference,
 // "scratch", or "unknown" when it cannot be told.  Throws InputError when
 // the Dockerfile cannot be read.
 std::string final_base(const std::string& dockerfile,
