@@ -115,6 +115,9 @@ class ConfigureTime(TestCase):
 
 SCRATCH = {"Dockerfile": "FROM scratch\nCOPY hello.txt /\n", "hello.txt": "hello\n"}
 AUTH_PORT = free_port()
+DOWN_PORT = free_port()  # nothing listens there
+while DOWN_PORT == AUTH_PORT:
+    DOWN_PORT = free_port()
 
 
 def break_dockerfile_into_directory(project):
@@ -143,8 +146,8 @@ BUILD_CASES = [
      None, {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}, "image",
      ['builder "default"', "failed to connect to the docker API at unix:///nonexistent/docker.sock",
       "Nothing was pushed"]),
-    ("registry down", "PLATFORMS linux/amd64", ["-DREPO=127.0.0.1:5999/test/down"], None, {}, "image",
-     ["registry of 127.0.0.1:5999/test/down cannot be used", "connection refused", "start the registry",
+    ("registry down", "PLATFORMS linux/amd64", [f"-DREPO=127.0.0.1:{DOWN_PORT}/test/down"], None, {}, "image",
+     [f"registry of 127.0.0.1:{DOWN_PORT}/test/down cannot be used", "connection refused", "start the registry",
       "Nothing was pushed"]),
     ("registry needs a login", "PLATFORMS linux/amd64", [f"-DREPO=127.0.0.1:{AUTH_PORT}/test/nologin"], None,
      {}, "image", [f"registry of 127.0.0.1:{AUTH_PORT}/test/nologin cannot be used", "docker login",

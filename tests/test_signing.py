@@ -13,7 +13,7 @@ import unittest
 import uuid
 from pathlib import Path
 
-from harness import (BASE_IMAGE, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
+from harness import (BASE_IMAGE, BUILDER, GENERATOR, PREFIX, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
                      unique_repo)
 from test_smoke_promote import ctest_results
 
@@ -252,9 +252,9 @@ class Signing(TestCase):
         repo = unique_repo("hello-signed")
         build = WORK_DIR / "example-hello-signed"
         run(["cmake", "-E", "rm", "-rf", build], check=True)
-        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", "Ninja",
+        run(["cmake", "-S", SOURCE_DIR / "examples" / "hello", "-B", build, "-G", GENERATOR,
              f"-DCMAKE_PREFIX_PATH={PREFIX}", f"-DHELLO_REPOSITORY={repo}",
-             "-DMULTIARCH_BUILDER=multiarch", f"-DHELLO_SIGN_KEY={self.key}",
+             f"-DMULTIARCH_BUILDER={BUILDER}", f"-DHELLO_SIGN_KEY={self.key}",
              f"-DHELLO_VERIFY_KEY={self.pub}", OFFLINE], check=True)
         run(["cmake", "--build", build, "--target", "image"], check=True)
         import json
