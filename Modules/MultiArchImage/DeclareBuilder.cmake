@@ -97,7 +97,9 @@ endfunction()
 function(_multiarch_tls_given prefix out)
   set(given "")
   foreach(kw CACERT CERT KEY SERVERNAME)
-    if(DEFINED ${prefix}_${kw})
+    # A keyword given an empty value ends up in KEYWORDS_MISSING_VALUES, not
+    # defined: it is given all the same, so that it is reported as empty.
+    if(DEFINED ${prefix}_${kw} OR kw IN_LIST ${prefix}_KEYWORDS_MISSING_VALUES)
       string(TOLOWER "${kw}" key)
       list(APPEND given ${key})
     endif()

@@ -52,13 +52,15 @@ function(_multiarch_validate_repository repo error_out)
   foreach(c IN LISTS parts)
     if(c MATCHES "[A-Z]")
       string(TOLOWER "${c}" lower)
-      set(${error_out} "REPOSITORY \"${repo}\": path component \"${c}\" has uppercase letters; "
-        "repository paths are lowercase, write \"${lower}\"." PARENT_SCOPE)
+      string(CONCAT msg "REPOSITORY \"${repo}\": path component \"${c}\" has uppercase letters; "
+        "repository paths are lowercase, write \"${lower}\".")
+      set(${error_out} "${msg}" PARENT_SCOPE)
       return()
     endif()
     if(NOT c MATCHES "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*$")
-      set(${error_out} "REPOSITORY \"${repo}\": path component \"${c}\" is invalid; use lowercase "
-        "letters and digits separated by . _ __ or -, ${example}." PARENT_SCOPE)
+      string(CONCAT msg "REPOSITORY \"${repo}\": path component \"${c}\" is invalid; use lowercase "
+        "letters and digits separated by . _ __ or -, ${example}.")
+      set(${error_out} "${msg}" PARENT_SCOPE)
       return()
     endif()
   endforeach()

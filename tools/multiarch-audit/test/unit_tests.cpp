@@ -16,19 +16,24 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "audit.hpp"
+#include "build_context.hpp"
 #include "cli.hpp"
 #include "context.hpp"
 #include "dockerfile.hpp"
 #include "dynamic.hpp"
 #include "elf.hpp"
+#include "finding_list.hpp"
 #include "findings.hpp"
 #include "glob.hpp"
+#include "model.hpp"
 #include "platform.hpp"
+#include "rules.hpp"
 #include "tar.hpp"
 
 using namespace multiarch;
@@ -1411,6 +1416,359 @@ TEST(context_check_sees_through_arguments) {
   CHECK_HAS(r.out, ":4: COPY bin-${ARCH}/tool copies \"bin-amd64/tool\"");
   CHECK(r.out.find(":7:") == std::string::npos);
   CHECK(r.errors == 1);
+}
+
+// ------------------------------------------------- context check, by part
+
+std::vector<Platform> platforms_of(const std::vector<std::string>& names) {
+  std::vector<Platform> out;
+  std::string err;
+  for (const auto& n : names) {
+    Platform p;
+    CHECK(parse_platform(n, p, err));
+    out.push_back(p);
+  }
+  return out;
+}
+
+// Runs <rule> on the model of <dockerfile> for <platforms>, with the
+// context <dir> walked; the findings in report order, located in "Dockerfile".
+std::vector<Finding> run_rule(const TempDir& dir, const std::string& dockerfile,
+                              const std::vector<std::string>& platforms,
+                              const std::function<void(RuleContext&)>& rule, const BuildArgs& args = {}) {
+  Model model(parse_dockerfile(dockerfile), platforms_of(platforms), args);
+  BuildContext files(dir.path, IgnoreRules());
+  ContextStats stats;
+  files.walk(stats);
+  FindingList findings("Dockerfile");
+  RuleContext rc{model, files, findings, "Dockerfile", {}};
+  rule(rc);
+  return findings.ordered();
+}
+
+// The stage's variables per platform after its instructions before <until>.
+std::vector<Vars> stage_vars(const Model& m, size_t stage, size_t until) {
+  std::vector<Vars> vars(m.platforms().size());
+  for (size_t i = m.stages()[stage].first; i < until; ++i) m.declare(m.instructions()[i], vars);
+  return vars;
+}
+
+// Runs the line rule <rule> on instruction <index>, as a stage of <kind>.
+std::vector<Finding> run_line_rule(const TempDir& dir, const std::string& dockerfile,
+                                   const std::vector<std::string>& platforms, size_t index, Kind kind,
+                                   void (*rule)(RuleContext&, const LineScan&)) {
+  return run_rule(dir, dockerfile, platforms, [&](RuleContext& rc) {
+    size_t stage = rc.model.stages().size() - 1;
+    while (rc.model.stages()[stage].first > index) --stage;
+    std::vector<Vars> vars = stage_vars(rc.model, stage, index);
+    rule(rc, scan_lines(rc.model, rc.model.instructions()[index], kind, vars));
+  });
+}
+
+TEST(rule_from_fixed_platform) {
+  TempDir d;
+  auto rule = [](RuleContext& rc) {
+    for (const auto& st : rc.model.stages()) {
+      rules::from_fixed_platform(rc, rc.model.instructions()[st.first], st);
+    }
+  };
+  const std::string df =
+      "FROM --platform=linux/amd64 alpine AS tools\n"
+      "FROM --platform=$BUILDPLATFORM golang AS build\n"
+      "FROM --platform=linux/arm64 debian\n";
+  auto f = run_rule(d, df, {"linux/amd64", "linux/arm64"}, rule);
+  CHECK(f.size() == 2);
+  if (f.size() != 2) return;
+  CHECK(f[0].location == "Dockerfile:1" && f[0].severity == Severity::warning && f[0].rule == "from-fixed-platform");
+  CHECK_HAS(f[0].message, "fixes stage \"tools\" to one CPU");
+  CHECK(f[1].location == "Dockerfile:3" && f[1].severity == Severity::error);
+  CHECK_HAS(f[1].message, "FROM --platform=linux/arm64 fixes the image to one CPU: the linux/amd64 variant");
+  // Building for that one platform only: nothing to say.
+  CHECK(run_rule(d, df, {"linux/arm64"}, rule).size() == 1);
+  CHECK(run_rule(d, "FROM --platform=linux/arm64 debian\n", {"linux/arm64"}, rule).empty());
+}
+
+TEST(rule_build_stage_copy) {
+  TempDir d;
+  const std::string df =
+      "FROM --platform=$BUILDPLATFORM golang AS build\n"  // 1
+      "RUN go build -o /app .\n"                          // 2
+      "FROM --platform=$BUILDPLATFORM golang AS xbuild\n" // 3
+      "ARG TARGETARCH\n"                                  // 4
+      "RUN GOARCH=$TARGETARCH go build -o /app .\n"       // 5
+      "FROM scratch\n"                                    // 6
+      "COPY --from=build /app /a\n"                       // 7
+      "COPY --from=xbuild /app /b\n"                      // 8
+      "COPY --from=alpine:3 /bin/sh /c\n";                // 9
+  auto copy = [](size_t index, Kind kind) {
+    return [=](RuleContext& rc) {
+      const Instruction& ins = rc.model.instructions()[index];
+      Arguments a = split_arguments(ins.args);
+      std::vector<std::string> sources(a.words.begin(), a.words.end() - 1);
+      rules::build_stage_copy(rc, ins, flag(a, "from"), sources, 2, kind, Vars{});
+    };
+  };
+  auto f = run_rule(d, df, {"linux/amd64", "linux/arm64"}, copy(6, Kind::target));
+  CHECK(f.size() == 1 && f[0].location == "Dockerfile:7" && f[0].rule == "build-stage-copy");
+  if (!f.empty()) CHECK_HAS(f[0].message, "COPY --from=build copies /app from a stage that runs on the build platform");
+  CHECK(run_rule(d, df, {"linux/amd64", "linux/arm64"}, copy(7, Kind::target)).empty());  // uses TARGETARCH
+  CHECK(run_rule(d, df, {"linux/amd64", "linux/arm64"}, copy(8, Kind::target)).empty());  // an image
+  CHECK(run_rule(d, df, {"linux/amd64", "linux/arm64"}, copy(6, Kind::build)).empty());   // into a build stage
+}
+
+TEST(rule_elf_for_every_platform) {
+  TempDir d;
+  d.write("tool", amd64_elf());
+  d.write("tool32", make_elf(1, 1, 3));
+  d.write("linux/amd64/bin/ninja", amd64_elf());
+  d.write("Dockerfile", "x");
+  const std::string df = "FROM scratch\nCOPY tool tool32 linux/amd64/bin/ninja /\n";
+  std::set<std::string> reported;
+  auto every = [&](const std::string& file) {
+    return [&, file](RuleContext& rc) {
+      rules::elf_for_every_platform(rc, rc.model.instructions()[1], file, file);
+      reported = rc.reported_files;
+    };
+  };
+  auto f = run_rule(d, df, {"linux/amd64", "linux/arm64"}, every("tool"));
+  CHECK(f.size() == 1 && f[0].severity == Severity::error && f[0].location == "Dockerfile:2" && f[0].subject == "tool");
+  if (!f.empty()) CHECK_HAS(f[0].message, "COPY tool copies \"tool\", a 64-bit LSB x86-64 executable, into every variant, but linux/arm64 cannot run it");
+  CHECK(reported.count("tool") == 1);
+  // A 32-bit x86 program may run on amd64: a warning.
+  f = run_rule(d, df, {"linux/amd64"}, every("tool32"));
+  CHECK(f.size() == 1 && f[0].severity == Severity::warning);
+  if (!f.empty()) CHECK_HAS(f[0].message, "linux/amd64 may not run it");
+  // The fix names the path below the platform folder.
+  f = run_rule(d, df, {"linux/amd64", "linux/arm64"}, every("linux/amd64/bin/ninja"));
+  CHECK(f.size() == 1);
+  if (!f.empty()) CHECK_HAS(f[0].message, "COPY ${TARGETPLATFORM}/bin/ninja ... after ARG TARGETPLATFORM");
+  CHECK(run_rule(d, df, {"linux/amd64"}, every("tool")).empty());
+  CHECK(run_rule(d, df, {"linux/amd64"}, every("Dockerfile")).empty());  // not an ELF file
+}
+
+TEST(rule_elf_wrong_platform) {
+  TempDir d;
+  d.write("linux/amd64/x", amd64_elf());
+  d.write("linux/arm64/x", amd64_elf());  // the wrong CPU
+  d.write("arm64/y", amd64_elf());        // also, in a folder no COPY names
+  d.write("x64/z", arm64_elf());          // "x64" is no folder for a platform
+  const std::string df = "FROM scratch\nARG TARGETPLATFORM\nCOPY ${TARGETPLATFORM}/ /\n";
+  std::vector<std::string> platforms = {"linux/amd64", "linux/arm64"};
+  auto f = run_rule(d, df, platforms, [](RuleContext& rc) {
+    rules::elf_wrong_platform(rc, rc.model.instructions()[2], "${TARGETPLATFORM}/", {"linux/amd64", "linux/arm64"}, {});
+    rules::elf_wrong_platform_in_folders(rc);
+  });
+  CHECK(f.size() == 2);
+  if (f.size() != 2) return;
+  CHECK(f[0].location == "Dockerfile:3" && f[0].rule == "elf-wrong-platform" && f[0].subject == "linux/arm64/x");
+  CHECK_HAS(f[0].message, "COPY ${TARGETPLATFORM}/ puts \"linux/arm64/x\", a 64-bit LSB x86-64 executable, into the linux/arm64 variant");
+  CHECK(f[1].location == (d.path / "arm64/y").string() && f[1].rule == "elf-wrong-platform");
+  CHECK_HAS(f[1].message, "is a 64-bit LSB x86-64 executable in a folder for linux/arm64");
+  // An --exclude leaves the file out; the folder check then reports it.
+  f = run_rule(d, df, platforms, [](RuleContext& rc) {
+    rules::elf_wrong_platform(rc, rc.model.instructions()[2], "${TARGETPLATFORM}/", {"linux/amd64", "linux/arm64"}, {"x"});
+    rules::elf_wrong_platform_in_folders(rc);
+  });
+  CHECK(f.size() == 2 && f[0].location == (d.path / "arm64/y").string() &&
+        f[1].location == (d.path / "linux/arm64/x").string());
+}
+
+TEST(rule_fixed_arch_url) {
+  TempDir d;
+  const std::vector<std::string> two = {"linux/amd64", "linux/arm64"};
+  auto url = [&](const std::string& df, size_t index, Kind kind = Kind::target) {
+    return run_line_rule(d, df, two, index, kind, rules::fixed_arch_url);
+  };
+  auto f = url("FROM debian\nRUN curl -O https://e.com/tool-linux-amd64.tgz\n", 1);
+  CHECK(f.size() == 1 && f[0].severity == Severity::error && f[0].location == "Dockerfile:2" && f[0].rule == "fixed-arch-url");
+  if (!f.empty()) CHECK_HAS(f[0].message, "download URL https://e.com/tool-linux-amd64.tgz names amd64 but is used for every platform: linux/arm64");
+  // Chosen at run time: a warning that the others need their own file.
+  f = url("FROM debian\nRUN [ \"$(uname -m)\" = x86_64 ] && curl -O https://e.com/tool-x86_64\n", 1);
+  CHECK(f.size() == 1 && f[0].severity == Severity::warning);
+  // One URL per architecture, or one built from TARGETARCH: fine.
+  CHECK(url("FROM debian\nRUN curl https://e.com/x86_64/a https://e.com/aarch64/a\n", 1).empty());
+  CHECK(url("FROM debian\nARG TARGETARCH\nRUN curl https://e.com/tool-${TARGETARCH}\n", 2).empty());
+  // An ARG with one value for every platform is substituted.
+  f = url("FROM debian\nARG A=arm64\nRUN curl https://e.com/tool-${A}\n", 2);
+  CHECK(f.size() == 1 && f[0].message.find("https://e.com/tool-arm64 names arm64") != std::string::npos);
+  // In a stage on the build platform: the builder's CPU.
+  f = url("FROM --platform=$BUILDPLATFORM debian\nRUN curl https://e.com/tool-amd64\n", 1, Kind::build);
+  CHECK(f.size() == 1 && f[0].severity == Severity::warning);
+  if (!f.empty()) CHECK_HAS(f[0].message, "in a stage that runs on the build platform");
+  // On a package repository line, reported as fixed-arch-repository.
+  f = url("FROM debian\nRUN echo \"deb http://e.com/debian-amd64 stable main\" > /x.list\n", 1);
+  CHECK(f.size() == 1 && f[0].rule == "fixed-arch-repository");
+  if (!f.empty()) CHECK_HAS(f[0].message, "package repository URL http://e.com/debian-amd64 names amd64");
+}
+
+TEST(rule_fixed_arch_repository) {
+  TempDir d;
+  d.write("apt/docker.list", "# docker\ndeb [arch=amd64 signed-by=/k.gpg] https://e.com stable main\n");
+  d.write("yum/x.repo", "[x]\nbaseurl=https://e.com/el9/$basearch/\nbaseurl=https://e.com/el9/x86_64/\n");
+  const std::vector<std::string> two = {"linux/amd64", "linux/arm64"};
+  auto f = run_line_rule(d, "FROM debian\nRUN echo 'deb [arch=amd64] http://e.com x y' > /a.list\n", two, 1,
+                         Kind::target, rules::fixed_arch_repository);
+  CHECK(f.size() == 1 && f[0].severity == Severity::error && f[0].location == "Dockerfile:2");
+  if (!f.empty()) CHECK_HAS(f[0].message, "package repository line lists amd64 only; linux/arm64 (arm64) would get no packages");
+  // Chosen at run time, or listing every platform's architecture: not an error.
+  f = run_line_rule(d, "FROM debian\nRUN uname -m; echo 'deb [arch=amd64] http://e.com x y'\n", two, 1, Kind::target,
+                    rules::fixed_arch_repository);
+  CHECK(f.size() == 1 && f[0].severity == Severity::warning);
+  CHECK(run_line_rule(d, "FROM debian\nRUN echo 'deb [arch=amd64,arm64] http://e.com x y'\n", two, 1, Kind::target,
+                      rules::fixed_arch_repository).empty());
+  CHECK(run_line_rule(d, "FROM debian\nRUN echo 'deb [arch=amd64] http://e.com x y'\n", two, 1, Kind::build,
+                      rules::fixed_arch_repository).empty());
+  // Repository files a COPY puts into every variant, with their own file:line.
+  f = run_rule(d, "FROM debian\nCOPY apt/ yum/ /etc/\n", two, [](RuleContext& rc) {
+    rules::fixed_arch_repository_file(rc, rc.model.instructions()[1], "yum/x.repo");
+    rules::fixed_arch_repository_file(rc, rc.model.instructions()[1], "apt/docker.list");
+  });
+  CHECK(f.size() == 2);
+  if (f.size() != 2) return;
+  CHECK(f[0].location == (d.path / "apt/docker.list").string() + ":2" && f[0].subject == "apt/docker.list");
+  CHECK_HAS(f[0].message, "(by COPY at line 2) lists packages for amd64 only");
+  CHECK(f[1].location == (d.path / "yum/x.repo").string() + ":3");
+  CHECK_HAS(f[1].message, "names a fixed architecture in its URL; linux/arm64 would get packages for another CPU");
+}
+
+TEST(rule_dpkg_add_architecture) {
+  TempDir d;
+  const std::vector<std::string> two = {"linux/amd64", "linux/arm64"};
+  auto f = run_line_rule(d, "FROM debian\nRUN apt-get update && \\\n    dpkg --add-architecture i386\n", two, 1,
+                         Kind::target, rules::dpkg_add_architecture);
+  CHECK(f.size() == 1 && f[0].location == "Dockerfile:3" && f[0].rule == "dpkg-add-architecture" &&
+        f[0].severity == Severity::warning);
+  if (!f.empty()) CHECK_HAS(f[0].message, "dpkg --add-architecture i386 adds the same foreign architecture to every variant");
+  CHECK(run_line_rule(d, "FROM debian\nRUN dpkg --add-architecture $ARCH\n", two, 1, Kind::target,
+                      rules::dpkg_add_architecture).empty());
+  CHECK(run_line_rule(d, "FROM debian\nRUN dpkg --add-architecture i386\n", two, 1, Kind::build,
+                      rules::dpkg_add_architecture).empty());
+}
+
+TEST(rule_foreign_arch_package) {
+  TempDir d;
+  const std::vector<std::string> two = {"linux/amd64", "linux/arm64"};
+  auto f = run_line_rule(d, "FROM debian\nRUN apt-get install -y libc6:i386 bash:any zlib1g:arm64 -o:x\n", two, 1,
+                         Kind::target, rules::foreign_arch_package);
+  CHECK(f.size() == 2);
+  if (f.size() != 2) return;
+  CHECK(f[0].location == "Dockerfile:2" && f[0].rule == "foreign-arch-package");
+  CHECK_HAS(f[0].message, "installs libc6:i386 for one architecture in every variant; on linux/amd64, linux/arm64 it is foreign code. Fix: install libc6 without :i386");
+  CHECK_HAS(f[1].message, "installs zlib1g:arm64 for one architecture in every variant; on linux/amd64 it is foreign");
+  // The package of the only platform's own architecture is not foreign.
+  CHECK(run_line_rule(d, "FROM debian\nRUN apt-get install -y zlib1g:arm64\n", {"linux/arm64"}, 1, Kind::target,
+                      rules::foreign_arch_package).empty());
+  CHECK(run_line_rule(d, "FROM debian\nRUN apt-get remove -y zlib1g:arm64\n", two, 1, Kind::target,
+                      rules::foreign_arch_package).empty());
+}
+
+TEST(model_arg_resolver_takes_the_last_build_arg) {
+  const std::string df = "ARG TAG=1\nFROM debian:${TAG} AS one\nARG TAG\nARG OWN=${TAG}-own\n";
+  auto tag = [&](const BuildArgs& args) {
+    Model m(parse_dockerfile(df), platforms_of({"linux/amd64"}), args);
+    std::vector<Vars> vars = stage_vars(m, 0, m.instructions().size());
+    return m.arg_value("TAG", 0, {}, false) + " " + m.final_base() + " " + vars[0]["TAG"] + " " + vars[0]["OWN"];
+  };
+  CHECK(tag({}) == "1 debian:1 1 1-own");
+  // The last --build-arg of a name wins, as in Docker, in the global scope and in stages alike.
+  CHECK(tag({{"TAG", "first"}, {"TAG", "last"}}) == "last debian:last last last-own");
+  CHECK(tag({{"TAG", "last"}, {"OTHER", "x"}, {"TAG", "first"}}) == "first debian:first first first-own");
+  CHECK(tag({{"OWN", "given"}, {"TAG", "2"}}).substr(0, 2) == "2 ");
+  // The rules read the same values as final-base.
+  TempDir d;
+  d.write("bin-first/tool", arm64_elf());
+  d.write("bin-last/tool", amd64_elf());
+  d.write("Dockerfile", "ARG TAG=none\nFROM scratch\nARG TAG\nCOPY bin-${TAG}/tool /tool\n");
+  auto errors = [&](const BuildArgs& args) {
+    ContextOptions o;
+    o.dockerfile = (d.path / "Dockerfile").string();
+    o.context = d.path.string();
+    o.platforms = platforms_of({"linux/arm64"});
+    o.build_args = args;
+    AllowList allow;
+    std::ostringstream out;
+    Reporter rep(out, allow, 100);
+    check_context(o, rep);
+    return rep.errors();
+  };
+  CHECK(errors({{"TAG", "last"}, {"TAG", "first"}}) == 0);
+  CHECK(errors({{"TAG", "first"}, {"TAG", "last"}}) == 1);
+  CHECK(final_base((d.path / "Dockerfile").string(), {{"TAG", "a"}, {"TAG", "b"}}, platforms_of({"linux/arm64"})[0]) ==
+        "scratch");
+}
+
+TEST(model_arg_scopes_global_and_stage) {
+  const std::string df =
+      "ARG G=global\n"                 // 0
+      "ARG TARGETARCH\n"               // 1: automatic, not a global ARG of its own
+      "FROM debian:${G} AS one\n"      // 2
+      "ARG L=local\n"                  // 3
+      "ARG G\n"                        // 4
+      "ARG S=${G}-${L}\n"              // 5
+      "ARG TARGETARCH\n"               // 6
+      "ENV E=${TARGETARCH}-env\n"      // 7
+      "FROM one\n"                     // 8
+      "ARG L\n"                        // 9: a stage's ARG does not reach the next stage
+      "ARG UNDECLARED\n";              // 10
+  Model m(parse_dockerfile(df), platforms_of({"linux/amd64", "linux/arm64"}), {{"TARGETARCH", "s390x"}});
+  CHECK(m.stages().size() == 2 && m.stages()[0].base == "debian:global" && m.stages()[1].parent == 0);
+  // Before a stage declares them, globals are not in its scope.
+  std::vector<Vars> before = stage_vars(m, 0, 4);
+  CHECK(before[0].count("G") == 0 && before[0]["L"] == "local");
+  bool unknown = false;
+  CHECK(m.expand("x${G}", before[0], &unknown) == "x" && unknown);
+  std::vector<Vars> one = stage_vars(m, 0, 8);
+  CHECK(one[0]["G"] == "global" && one[0]["S"] == "global-local");
+  // TARGETARCH is the platform's, whatever --build-arg says.
+  CHECK(one[0]["TARGETARCH"] == "amd64" && one[1]["TARGETARCH"] == "arm64" && one[1]["E"] == "arm64-env");
+  CHECK(m.arg_value("TARGETARCH", 1, {}, true) == "arm64");
+  std::vector<Vars> two = stage_vars(m, 1, m.instructions().size());
+  CHECK(two[0].count("L") == 1 && two[0]["L"].empty() && two[0]["UNDECLARED"].empty());
+  // A stage default does not replace a --build-arg; a global's value reaches a stage only through ARG <name>.
+  Model given(parse_dockerfile(df), platforms_of({"linux/amd64"}), {{"G", "g"}, {"L", "l"}});
+  one = stage_vars(given, 0, 8);
+  CHECK(one[0]["G"] == "g" && one[0]["L"] == "l" && one[0]["S"] == "g-l" && given.final_base() == "debian:g");
+  CHECK(given.arg_value("G", 0, {}, true) == "g" && given.arg_value("NEW=${G}", 0, {{"G", "scope"}}, true) == "scope");
+}
+
+TEST(findings_are_reported_in_file_order) {
+  FindingList list("/ctx/Dockerfile");
+  auto add = [&](const Location& at, const std::string& rule, const std::string& message,
+                 FindingList::Origin origin = FindingList::Origin::ours) {
+    list.add(Severity::error, rule, at, "", message, nullptr, origin);
+  };
+  add({"/ctx/apt/x.list", 10}, "r", "list 10");
+  add({"/ctx/apt/x.list", 2}, "r", "list 2");
+  add({"/ctx/Dockerfile", 5}, "r", "five");
+  add({"/ctx/bin/tool", 0}, "r", "tool");
+  add({"/ctx/Dockerfile", 12}, "r", "twelve");
+  add({"/ctx/Dockerfile", 2}, "b", "two, first found");
+  add({"/ctx/Dockerfile", 0}, "Lint", "no line", FindingList::Origin::buildkit);
+  add({"/ctx/Dockerfile", 2}, "a", "two, found next");
+  add({"/ctx/Dockerfile", 5}, "r", "five");  // the same again: reported once
+  add({"/ctx/Dockerfile", 5}, "Lint", "five (BuildKit check)", FindingList::Origin::buildkit);
+  std::vector<std::string> order;
+  for (const auto& f : list.ordered()) order.push_back(f.location + " " + f.message);
+  const std::vector<std::string> expected = {
+      "/ctx/Dockerfile no line",          "/ctx/Dockerfile:2 two, first found",
+      "/ctx/Dockerfile:2 two, found next", "/ctx/Dockerfile:5 five",
+      "/ctx/Dockerfile:5 five (BuildKit check)", "/ctx/Dockerfile:12 twelve",
+      "/ctx/apt/x.list:2 list 2",         "/ctx/apt/x.list:10 list 10",
+      "/ctx/bin/tool tool"};
+  CHECK(order == expected);
+  CHECK(list.has("r", {"/ctx/Dockerfile", 12}) && !list.has("r", {"/ctx/Dockerfile", 13}) &&
+        !list.has("a", {"/ctx/Dockerfile", 5}));
+  // --lint-only: BuildKit's alone, in the same order.
+  auto lint = list.ordered(true);
+  CHECK(lint.size() == 2 && lint[0].location == "/ctx/Dockerfile" && lint[1].location == "/ctx/Dockerfile:5");
+  // And as the reporter prints them.
+  AllowList allow;
+  std::ostringstream out;
+  Reporter rep(out, allow, 100);
+  list.report(rep);
+  rep.finish();
+  CHECK(out.str().find("error: /ctx/Dockerfile: no line [Lint]\nerror: /ctx/Dockerfile:2: two, first found [b]\n") == 0);
+  CHECK_HAS(out.str(), "summary: 9 errors, 0 warnings, 0 accepted");
 }
 
 TEST(cli_errors_are_clear) {
