@@ -1667,7 +1667,7 @@ TEST(model_arg_resolver_takes_the_last_build_arg) {
   auto tag = [&](const BuildArgs& args) {
     Model m(parse_dockerfile(df), platforms_of({"linux/amd64"}), args);
     std::vector<Vars> vars = stage_vars(m, 0, m.instructions().size());
-    return m.arg_value("TAG", 0, {}, false) + " " + m.final_base() + " " + vars[0]["TAG"] + " " + vars[0]["OWN"];
+    return m.arg_value("TAG=1", 0, {}, false) + " " + m.final_base() + " " + vars[0]["TAG"] + " " + vars[0]["OWN"];
   };
   CHECK(tag({}) == "1 debian:1 1 1-own");
   // The last --build-arg of a name wins, as in Docker, in the global scope and in stages alike.
