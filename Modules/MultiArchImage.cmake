@@ -897,6 +897,17 @@ Cache variables
   Default builder of every image that names none.
 ``MULTIARCH_DOCKER_EXECUTABLE``
   The ``docker`` CLI.  Looked up on ``PATH``; needed at build time only.
+  Buildx is run as ``docker buildx``, except where that cannot differ from
+  running the CLI's own ``docker-buildx`` program alone (Buildx's
+  standalone mode, one process less per call; a rebuild makes about eight):
+  when this is the docker program itself (an ELF file named ``docker``, not
+  a wrapper script, which then sees every call), the program is the one the
+  CLI would run (``cliPluginsExtraDirs`` of ``config.json``, then
+  ``$DOCKER_CONFIG`` or ``~/.docker``, then the system's
+  ``cli-plugins`` folders), and no ``DOCKER_TLS``, ``DOCKER_TLS_VERIFY`` or
+  ``DOCKER_CERT_PATH`` is set.  The environment variable
+  ``MULTIARCH_BUILDX_THROUGH_CLI=1`` keeps every call on the CLI.  Dry runs
+  print ``docker buildx ...`` either way.
 ``MULTIARCH_VERSION``
   The version of every image that gives no ``VERSION``, e.g.
   ``-DMULTIARCH_VERSION=1.4.0-rc.1``; empty (default): ``PROJECT_VERSION``.

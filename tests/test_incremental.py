@@ -6,6 +6,7 @@ import shutil
 import stat
 import time
 import unittest
+from pathlib import Path
 
 from harness import Project, TestCase, run, unique_repo
 
@@ -96,6 +97,57 @@ class Incremental(TestCase):
 
     def test_unix_makefiles(self):
         self.check_generator("Unix Makefiles")
+
+
+def real_buildx_plugin():
+    for d in (Path(os.environ.get("DOCKER_CONFIG", Path.home() / ".docker")) / "cli-plugins",
+              Path("/usr/local/lib/docker/cli-plugins"), Path("/usr/local/libexec/docker/cli-plugins"),
+              Path("/usr/lib/docker/cli-plugins"), Path("/usr/libexec/docker/cli-plugins")):
+        if (d / "docker-buildx").is_file():
+            return d / "docker-buildx"
+    raise AssertionError("no docker-buildx plugin found; run tests/env/setup.sh")
+
+
+class StandaloneBuildx(TestCase):
+    """With the real docker CLI, the package runs the CLI's docker-buildx
+    program alone (Buildx's standalone mode, a process less per call), the
+    very one `docker buildx` runs; MULTIARCH_BUILDX_THROUGH_CLI keeps it on
+    the CLI."""
+
+    def test_the_clis_plugin_runs_alone(self):
+        repo = unique_repo("standalone")
+        project = Project("standalone", """
+            add_multiarch_image(app REPOSITORY "${REPO}" PLATFORMS linux/amd64 linux/arm64)
+            """, {"Dockerfile": "FROM scratch\nCOPY a.txt /\n", "a.txt": "1\n"})
+        # A docker config folder of its own whose docker-buildx logs how it
+        # was started (argv[1]: "buildx" when the CLI runs it as a plugin),
+        # then runs the real one; the builders stay where they are.
+        config = project.dir / "docker-config"
+        log = project.dir / "plugin-calls.log"
+        (config / "cli-plugins").mkdir(parents=True)
+        plugin = config / "cli-plugins" / "docker-buildx"
+        plugin.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real_buildx_plugin()}" "$@"\n')
+        plugin.chmod(plugin.stat().st_mode | stat.S_IEXEC)
+        buildx_dir = Path(os.environ.get("BUILDX_CONFIG") or
+                          Path(os.environ.get("DOCKER_CONFIG", Path.home() / ".docker")) / "buildx")
+        env = {"DOCKER_CONFIG": str(config), "BUILDX_CONFIG": str(buildx_dir)}
+        project.configure(f"-DREPO={repo}", f"-DMULTIARCH_DOCKER_EXECUTABLE={shutil.which('docker')}",
+                          check=True)
+
+        def build(extra_env):
+            log.unlink(missing_ok=True)
+            proc = run(["cmake", "--build", project.build, "--target", "image"], env={**env, **extra_env})
+            self.assertEqual(proc.returncode, 0, proc.stdout)
+            return log.read_text().split()
+
+        first = build({})
+        self.assertIn("build", first)
+        self.assertIn("imagetools", first)
+        self.assertNotIn("buildx", first, "a call went through the docker CLI")
+        (project.src / "a.txt").write_text("2\n")
+        through_cli = build({"MULTIARCH_BUILDX_THROUGH_CLI": "1"})
+        self.assertIn("buildx", through_cli)
+        self.assertNotIn("build", through_cli, "Buildx ran alone though MULTIARCH_BUILDX_THROUGH_CLI is set")
 
 
 if __name__ == "__main__":

@@ -98,3 +98,80 @@ macro(_multiarch_read_input script what)
   endif()
   include("${MULTIARCH_INPUT_FILE}")
 endmacro()
+
+# <out>: the command that runs Buildx for the docker CLI <docker>: the
+# CLI's own docker-buildx plugin program, run alone (Buildx's standalone
+# mode: one process instead of the CLI plus the plugin, about 50 ms less a
+# call), where that cannot differ from `<docker> buildx`; else
+# "<docker>;buildx".  Alone only when <docker> is an absolute path whose
+# real file is an ELF program named docker (a wrapper script named as
+# MULTIARCH_DOCKER_EXECUTABLE still sees every call), the plugin is the one
+# that CLI would run (the first docker-buildx in config.json's
+# cliPluginsExtraDirs, $DOCKER_CONFIG or ~/.docker then cli-plugins, then
+# the system folders), and nothing that only the CLI reads is set
+# (DOCKER_TLS, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, or a plugin's own call).
+# -DMULTIARCH_BUILDX_THROUGH_CLI=ON, or the same environment variable,
+# keeps every call on the CLI.
+function(_multiarch_buildx out docker)
+  get_property(known GLOBAL PROPERTY "_MULTIARCH_BUILDX_OF_${docker}" SET)
+  if(known)
+    get_property(cmd GLOBAL PROPERTY "_MULTIARCH_BUILDX_OF_${docker}")
+    set(${out} "${cmd}" PARENT_SCOPE)
+    return()
+  endif()
+  _multiarch_buildx_plugin(plugin "${docker}")
+  if(plugin STREQUAL "")
+    set(cmd "${docker}" buildx)
+  else()
+    set(cmd "${plugin}")
+  endif()
+  set_property(GLOBAL PROPERTY "_MULTIARCH_BUILDX_OF_${docker}" "${cmd}")
+  set(${out} "${cmd}" PARENT_SCOPE)
+endfunction()
+
+# <out>: the docker-buildx program that `<docker> buildx` would run, when it
+# may be run alone (see _multiarch_buildx); else empty.
+function(_multiarch_buildx_plugin out docker)
+  set(${out} "" PARENT_SCOPE)
+  foreach(var DOCKER_TLS DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND
+              MULTIARCH_BUILDX_THROUGH_CLI)
+    if(NOT "$ENV{${var}}" STREQUAL "")
+      return()
+    endif()
+  endforeach()
+  if(MULTIARCH_BUILDX_THROUGH_CLI OR NOT IS_ABSOLUTE "${docker}" OR NOT EXISTS "${docker}"
+     OR IS_DIRECTORY "${docker}" OR "$ENV{HOME}" STREQUAL "")
+    return()
+  endif()
+  file(REAL_PATH "${docker}" real)
+  get_filename_component(given_name "${docker}" NAME)
+  get_filename_component(real_name "${real}" NAME)
+  file(READ "${real}" magic LIMIT 4 HEX)
+  if(NOT given_name STREQUAL "docker" OR NOT real_name STREQUAL "docker" OR NOT magic STREQUAL "7f454c46")
+    return()
+  endif()
+  set(config_dir "$ENV{DOCKER_CONFIG}")
+  if(config_dir STREQUAL "")
+    set(config_dir "$ENV{HOME}/.docker")
+  endif()
+  set(dirs "")
+  if(EXISTS "${config_dir}/config.json")
+    file(READ "${config_dir}/config.json" config)
+    string(JSON n ERROR_VARIABLE err LENGTH "${config}" cliPluginsExtraDirs)
+    if(NOT err AND n GREATER 0)
+      math(EXPR last "${n} - 1")
+      foreach(i RANGE ${last})
+        string(JSON dir GET "${config}" cliPluginsExtraDirs ${i})
+        list(APPEND dirs "${dir}")
+      endforeach()
+    endif()
+  endif()
+  list(APPEND dirs "${config_dir}/cli-plugins" /usr/local/lib/docker/cli-plugins
+    /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins)
+  foreach(dir IN LISTS dirs)
+    if(EXISTS "${dir}/docker-buildx" AND NOT IS_DIRECTORY "${dir}/docker-buildx")
+      set(${out} "${dir}/docker-buildx" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+endfunction()

@@ -163,7 +163,8 @@ if(MULTIARCH_PLAIN_HTTP)
   endif()
 else()
   list(GET TAGS 0 first_tag)
-  _multiarch_capture(reach "${docker}" buildx imagetools inspect --builder "${builder}" --raw
+  _multiarch_buildx(buildx "${docker}")
+  _multiarch_capture(reach ${buildx} imagetools inspect --builder "${builder}" --raw
     "${repo}:${first_tag}")
   string(STRIP "${reach_err}" reach_err)
   if(NOT reach_rc EQUAL 0 AND reach_err MATCHES "server gave HTTP response to HTTPS client")
@@ -253,7 +254,12 @@ foreach(a IN LISTS MULTIARCH_BUILD_ARGS)
   list(FILTER build_args EXCLUDE REGEX "^${key}=")
   _multiarch_append_args(build_args "${a}")
 endforeach()
-set(cmd "${docker}" buildx build
+# (A dry run prints the command as a user would type it.)
+set(buildx "${docker}" buildx)
+if(NOT dry_run)
+  _multiarch_buildx(buildx "${docker}")
+endif()
+set(cmd ${buildx} build
   --builder "${builder}"
   --platform "${platform_list}"
   --file "${MULTIARCH_DOCKERFILE}"
