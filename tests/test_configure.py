@@ -1,14 +1,15 @@
 """Fast checks with no registry and no Docker: the one table the package
 keeps in CMake besides its tool (platform normalisation at configure time,
 and the `uname -m` / QEMU handler names of the smoke tests) agrees with the
-tool's (multiarch-audit platform), for valid and invalid spellings."""
+tool's (multiarch-audit platform), for valid and invalid spellings; and
+the package's tests reach ctest in a project that never enabled testing."""
 
 import subprocess
 import tempfile
 import unittest
 from pathlib import Path
 
-from harness import PREFIX, SOURCE_DIR, run
+from harness import PREFIX, SOURCE_DIR, Project, run
 
 SPELLINGS = [
     # valid
@@ -52,6 +53,39 @@ class PlatformTable(unittest.TestCase):
                     self.assertTrue(t[1].startswith("error:"), f"the tool accepts {c[0]} as {t[1]}")
                 else:
                     self.assertEqual(c[1:], t[1:])
+
+
+SUBPROJECT = """
+    add_subdirectory(app)
+    """
+APP = {"app/CMakeLists.txt": """
+    add_multiarch_image(app REPOSITORY 127.0.0.1:5000/test/testing PLATFORMS linux/amd64 linux/arm64)
+    add_multiarch_smoke_test(app COMMAND /app --version)
+    """, "app/Dockerfile": "FROM scratch\n"}
+
+
+class TestingEnabled(unittest.TestCase):
+    """An image declared in a subdirectory (as a project added with
+    add_subdirectory declares it), the top level without enable_testing():
+    ctest lists its smoke and audit tests."""
+
+    def listed(self, project, *args):
+        proc = project.configure(*args, check=True)
+        tests = run(["ctest", "--test-dir", project.build, "-N", "-L", "multiarch"], check=True).stdout
+        return proc.stdout, tests
+
+    def test_tests_reach_ctest_without_enable_testing(self):
+        project = Project("testing-enabled", SUBPROJECT, APP)
+        _, tests = self.listed(project)
+        for name in ("app[linux/amd64]", "app[linux/arm64]", "app[linux/amd64]audit", "app[linux/arm64]audit"):
+            self.assertIn(name, tests)
+        self.assertIn("Total Tests: 4", tests)
+
+    def test_build_testing_off_is_respected_with_a_warning(self):
+        project = Project("testing-off", "include(CTest)\n" + SUBPROJECT, APP)
+        out, tests = self.listed(project, "-DBUILD_TESTING=OFF")
+        self.assertIn("Total Tests: 0", tests)
+        self.assertIn("BUILD_TESTING is OFF", " ".join(out.split()))
 
 
 if __name__ == "__main__":

@@ -54,6 +54,42 @@ function(_multiarch_builder_file out name)
   endif()
 endfunction()
 
+# The tests the package declares must reach ctest: at the end of
+# configuring, testing is enabled in the directory that declares them and
+# in every directory above it.  (A project added with add_subdirectory into
+# one that never called enable_testing() would otherwise give ctest's "No
+# tests were found", and promotion could never pass.)  Where the project
+# turned testing off (BUILD_TESTING OFF, from include(CTest)) or has a
+# target named "test" of its own, testing stays off, with a warning.
+function(_multiarch_enable_testing)
+  set(dir "${CMAKE_CURRENT_SOURCE_DIR}")
+  while(NOT dir STREQUAL "")
+    get_property(scheduled DIRECTORY "${dir}" PROPERTY _MULTIARCH_TESTING_SCHEDULED)
+    if(NOT scheduled)
+      set_property(DIRECTORY "${dir}" PROPERTY _MULTIARCH_TESTING_SCHEDULED TRUE)
+      cmake_language(DEFER DIRECTORY "${dir}" CALL _multiarch_enable_testing_here)
+    endif()
+    get_property(dir DIRECTORY "${dir}" PROPERTY PARENT_DIRECTORY)
+  endwhile()
+endfunction()
+
+# A macro: enable_testing() sets a variable of the directory's own scope.
+macro(_multiarch_enable_testing_here)
+  if(CMAKE_TESTING_ENABLED)
+    # enable_testing() or include(CTest) did it already.
+  elseif(DEFINED BUILD_TESTING AND NOT BUILD_TESTING)
+    message(WARNING "MultiArchImage: BUILD_TESTING is OFF in ${CMAKE_CURRENT_SOURCE_DIR}, so "
+      "the smoke and audit tests of its images are not generated and promotion cannot pass; "
+      "configure with -DBUILD_TESTING=ON to test and promote them.")
+  elseif(TARGET test)
+    message(WARNING "MultiArchImage: ${CMAKE_CURRENT_SOURCE_DIR} has a target named \"test\", "
+      "which CTest needs for itself, so testing is not enabled there and ctest finds no test of "
+      "its images; rename that target, or call enable_testing() where you want the tests.")
+  else()
+    enable_testing()
+  endif()
+endmacro()
+
 function(_multiarch_ensure_aggregate target comment)
   if(NOT TARGET ${target})
     add_custom_target(${target} COMMENT "${comment}")

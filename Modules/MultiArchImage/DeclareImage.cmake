@@ -618,6 +618,7 @@ function(_multiarch_signing_declare)
     string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n${lines}")
     _multiarch_set_lines(content MULTIARCH_VERIFY_KEY "${verify_key}")
     _multiarch_write_input("${verify_file}" "add_multiarch_image(${name} ... VERIFY_KEY)" "${content}")
+    _multiarch_enable_testing()
     add_test(NAME "${name}[signature]"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${verify_file}"
               -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/Verify.cmake")

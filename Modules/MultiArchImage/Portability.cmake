@@ -83,6 +83,7 @@ function(_multiarch_portability_declare name platforms image_file file state_dir
       MULTIARCH_PLATFORM "${platform}"
       MULTIARCH_RESULT_FILE "${result}")
     _multiarch_write_input("${input}" "add_multiarch_image(${name})" "${content}")
+    _multiarch_enable_testing()
     add_test(NAME "${test}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${input}" "-DMULTIARCH_AUDIT_TOOL=${tool}"
               -P "${scripts}/AuditVariant.cmake")
