@@ -128,6 +128,11 @@ function(_multiarch_check_tls where opts)
   endif()
 endfunction()
 
+# <out>: the endpoints a remote builder or node takes, for messages.
+function(_multiarch_builder_endpoint_hint out)
+  set(${out} "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host" PARENT_SCOPE)
+endfunction()
+
 # Checks the arguments of add_multiarch_builder(<name> <arguments>...) and
 # sets, in the caller's scope, the declaration they make:
 #   <out>_NAME, <out>_DRIVER
@@ -174,7 +179,7 @@ function(_multiarch_builder_parse out name)
     message(FATAL_ERROR "${where}: DRIVER \"${driver}\" is not supported; "
       "use DRIVER docker-container, remote or kubernetes.")
   endif()
-  set(endpoint_hint "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host")
+  _multiarch_builder_endpoint_hint(endpoint_hint)
   _multiarch_check_driver_opts("${where}" "${driver}" "${arg_DRIVER_OPTS}")
   _multiarch_tls_given(arg given)
   _multiarch_tls_opts(builder_tls WHERE "${where}" DRIVER "${driver}" GIVEN ${given}
@@ -283,7 +288,7 @@ endfunction()
 # TLS options, then its own).
 function(_multiarch_builder_parse_node out name driver builder_opts group nodes endpoints owners)
   set(where "add_multiarch_builder(${name})")
-  set(endpoint_hint "tcp://host:port, unix:///path/buildkitd.sock or ssh://user@host")
+  _multiarch_builder_endpoint_hint(endpoint_hint)
   list(POP_FRONT group node)
   if(NOT node MATCHES "^[a-z][a-z0-9_.-]*$")
     message(FATAL_ERROR "${where}: node name \"${node}\" is invalid; a node name starts with a "
