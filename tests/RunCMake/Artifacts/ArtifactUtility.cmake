@@ -1,0 +1,2 @@
+add_custom_target(docs)
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 ARTIFACTS docs RUNTIME_LIBRARIES NONE)

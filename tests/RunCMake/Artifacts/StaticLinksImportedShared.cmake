@@ -1,0 +1,7 @@
+add_library(Zed::zed SHARED IMPORTED)
+set_target_properties(Zed::zed PROPERTIES IMPORTED_LOCATION /usr/lib/libzed.so.1)
+add_library(wrap INTERFACE)
+target_link_libraries(wrap INTERFACE Zed::zed)
+add_executable(hello main.c)
+target_link_libraries(hello PRIVATE wrap)
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 ARTIFACTS hello)

@@ -1,0 +1,3 @@
+add_multiarch_builder(farm DRIVER remote NODES
+  NODE farm-a ENDPOINT tcp://10.0.0.1:1234 PLATFORMS linux/amd64 linux/arm64
+  NODE farm-b ENDPOINT tcp://10.0.0.2:1234 PLATFORMS linux/aarch64)

@@ -1,0 +1,2 @@
+add_multiarch_builder(farm DRIVER remote CACERT certs/ca.pem NODES
+  NODE farm-a ENDPOINT tcp://10.0.0.1:1234 PLATFORMS linux/amd64 CERT "" KEY certs/client-key.pem)

@@ -1,0 +1,1 @@
+add_multiarch_builder(farm DRIVER remote)

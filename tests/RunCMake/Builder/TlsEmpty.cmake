@@ -1,0 +1,2 @@
+# CACERT "${CA_FILE}" with the variable unset.
+add_multiarch_builder(farm DRIVER remote ENDPOINT tcp://10.0.0.1:1234 CACERT "")

@@ -1,0 +1,5 @@
+runcmake_image_file(app image)
+runcmake_builder_file(farm file)
+runcmake_expect_vars("${image}" MULTIARCH_BUILDER "farm" MULTIARCH_BUILDER_FILE "${file}")
+runcmake_expect_exists("${file}")
+runcmake_expect_targets(app multiarch-builder-farm)

@@ -1,0 +1,2 @@
+# The module included alone, without the package's tool.
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64)

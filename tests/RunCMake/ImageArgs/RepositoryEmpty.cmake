@@ -1,0 +1,1 @@
+add_multiarch_image(app REPOSITORY "" PLATFORMS linux/amd64)

@@ -1,0 +1,1 @@
+add_multiarch_image(app PLATFORMS linux/amd64)

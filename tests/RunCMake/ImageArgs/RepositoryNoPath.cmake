@@ -1,0 +1,1 @@
+add_multiarch_image(app REPOSITORY registry.example.com/ PLATFORMS linux/amd64)

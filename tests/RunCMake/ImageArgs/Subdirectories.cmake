@@ -1,0 +1,2 @@
+add_subdirectory(Subdirectories/a)
+add_subdirectory(Subdirectories/b)

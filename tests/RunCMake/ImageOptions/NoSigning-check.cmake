@@ -1,0 +1,5 @@
+runcmake_expect_tests("app[linux/amd64]audit")
+runcmake_state_file(app promote.cmake promote)
+runcmake_expect_vars("${promote}" MULTIARCH_SIGN_KEY "" MULTIARCH_SIGN_RECURSIVE "OFF")
+runcmake_state_file(app signature.cmake signature)
+runcmake_expect_missing("${signature}")

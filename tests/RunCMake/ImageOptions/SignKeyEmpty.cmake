@@ -1,0 +1,3 @@
+# SIGN_KEY "${COSIGN_KEY}" with the variable unset: promotion would
+# move the tags unsigned.
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 PROMOTE_TAGS release SIGN_KEY "")

@@ -1,0 +1,2 @@
+# A valid tag that happens to be a keyword of set().
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 TAGS PARENT_SCOPE)

@@ -1,0 +1,2 @@
+# VERSION "${UNSET}": an empty value, e.g. a variable that is not set.
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 VERSION "")

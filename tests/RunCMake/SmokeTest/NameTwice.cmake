@@ -1,0 +1,3 @@
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64)
+add_multiarch_smoke_test(app NAME version COMMAND --version)
+add_multiarch_smoke_test(app NAME version COMMAND -V)

@@ -1,0 +1,5 @@
+add_multiarch_image(app REPOSITORY 127.0.0.1:5000/app PLATFORMS linux/amd64 linux/arm64 linux/arm/v7)
+add_multiarch_smoke_test(app)
+add_multiarch_smoke_test(app COMMAND --help PLATFORMS linux/aarch64)
+add_multiarch_smoke_test(app NAME version COMMAND --version PLATFORMS linux/arm linux/x86_64)
+add_multiarch_smoke_test(app NAME v2.0+x_y-z PLATFORMS linux/amd64)

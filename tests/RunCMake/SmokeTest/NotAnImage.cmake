@@ -1,0 +1,2 @@
+add_custom_target(tool)
+add_multiarch_smoke_test(tool)

@@ -1,0 +1,1 @@
+runcmake_expect_tests()

@@ -1,0 +1,3 @@
+# No enable_testing(): the module enables testing where it declares
+# tests and in every directory above, so ctest finds them.
+add_subdirectory(Subdirectory)

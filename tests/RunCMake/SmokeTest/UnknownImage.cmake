@@ -1,0 +1,1 @@
+add_multiarch_smoke_test(nope)
