@@ -375,10 +375,11 @@ function(_multiarch_artifacts_install_args name given values prefix_out componen
     return()
   endif()
   cmake_parse_arguments(inst "" "PREFIX" "COMPONENTS" ${values})
+  string(JOIN " " values_text ${values})
   if(inst_UNPARSED_ARGUMENTS OR "COMPONENTS" IN_LIST inst_KEYWORDS_MISSING_VALUES
      OR "PREFIX" IN_LIST inst_KEYWORDS_MISSING_VALUES)
     _multiarch_fail("${name}" "INSTALL takes [COMPONENTS <component>...] [PREFIX <dir>], e.g. "
-      "INSTALL COMPONENTS Runtime PREFIX /usr/local; got \"${values}\".")
+      "INSTALL COMPONENTS Runtime PREFIX /usr/local; got \"${values_text}\".")
   endif()
   set(prefix "/usr/local")
   if(DEFINED inst_PREFIX)
@@ -465,8 +466,9 @@ function(_multiarch_artifacts_toolchains name toolchains platforms prefix)
       _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\": ${error}")
     endif()
     if(NOT p IN_LIST platforms)
+      string(JOIN " " platform_text ${platforms})
       _multiarch_fail("${name}" "TOOLCHAINS value \"${pair}\" names platform ${p}, which is not in "
-        "PLATFORMS (${platforms}); remove it or add the platform.")
+        "PLATFORMS (${platform_text}); remove it or add the platform.")
     endif()
     if(p IN_LIST given_platforms)
       _multiarch_fail("${name}" "TOOLCHAINS names platform ${p} twice; give one file per platform.")

@@ -35,11 +35,20 @@ function(_multiarch_check_keywords command name unparsed)
 endfunction()
 
 function(_multiarch_check_pairs command name keyword values)
-  foreach(v IN LISTS values)
-    if(NOT v MATCHES "^[A-Za-z_][A-Za-z0-9_.-]*=")
-      message(FATAL_ERROR "${command}(${name}): ${keyword} value \"${v}\" is not "
-        "KEY=VALUE. Write it as ${keyword} MY_KEY=value (the key: letters, digits, _ . -).")
+  # GIVEN_EMPTY: the keyword was given only "", one empty value (which a
+  # loop over the list would skip).
+  set(checked "${values}")
+  if("${ARGV4}" STREQUAL "GIVEN_EMPTY")
+    set(checked "<empty>")
+  endif()
+  foreach(v IN LISTS checked)
+    if(v STREQUAL "<empty>" AND "${ARGV4}" STREQUAL "GIVEN_EMPTY")
+      set(v "")
+    elseif(v MATCHES "^[A-Za-z_][A-Za-z0-9_.-]*=")
+      continue()
     endif()
+    message(FATAL_ERROR "${command}(${name}): ${keyword} value \"${v}\" is not "
+      "KEY=VALUE. Write it as ${keyword} MY_KEY=value (the key: letters, digits, _ . -).")
   endforeach()
 endfunction()
 

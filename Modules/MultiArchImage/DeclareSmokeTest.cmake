@@ -27,8 +27,16 @@ function(_multiarch_smoke_test_declare image)
   endif()
   _multiarch_check_pairs(add_multiarch_smoke_test "${image}" ENV "${arg_ENV}")
   if(DEFINED arg_EXPECT_OUTPUT)
-    # Catch a broken regular expression now rather than in every test.
-    string(REGEX MATCH "${arg_EXPECT_OUTPUT}" _probe "")
+    # Catch a broken regular expression now rather than in every test (in
+    # a child: CMake stops at a broken one instead of reporting it).
+    execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_REGEX=${arg_EXPECT_OUTPUT}"
+      -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/CheckRegex.cmake"
+      RESULT_VARIABLE regex_rc OUTPUT_QUIET ERROR_QUIET)
+    if(NOT regex_rc EQUAL 0)
+      message(FATAL_ERROR "${where}: EXPECT_OUTPUT \"${arg_EXPECT_OUTPUT}\" is not a valid CMake "
+        "regular expression; escape ( ) [ ] . * + ? ^ $ | \\ with a backslash where they are meant "
+        "literally, e.g. EXPECT_OUTPUT \"hello \\\\(world\".")
+    endif()
   endif()
 
   set(platforms "")
@@ -41,7 +49,9 @@ function(_multiarch_smoke_test_declare image)
       message(FATAL_ERROR "${where}: ${error}")
     endif()
     if(NOT norm IN_LIST image_platforms)
-      message(FATAL_ERROR "${where}: platform \"${p}\" is not a platform of the image (${image_platforms}).")
+      string(JOIN " " image_platform_text ${image_platforms})
+      message(FATAL_ERROR "${where}: platform \"${p}\" is not a platform of the image "
+        "(${image_platform_text}); remove it from PLATFORMS or add it to the image.")
     endif()
     list(APPEND platforms "${norm}")
   endforeach()

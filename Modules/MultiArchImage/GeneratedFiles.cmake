@@ -25,14 +25,19 @@ endfunction()
 
 # Appends `set(<var> <bracket argument>)` lines to <out>, one per <var>
 # <value> pair, so that a script receives every value verbatim, whatever
-# characters it holds.  (ARGV<i>, not ARGN: values may hold ";".)
+# characters it holds (string(CONCAT) for the values set() would misread).  (ARGV<i>, not ARGN: values may hold ";".)
 function(_multiarch_set_lines out)
   set(text "${${out}}")
   math(EXPR last "${ARGC} - 1")
   foreach(i RANGE 1 ${last} 2)
     math(EXPR j "${i} + 1")
     _multiarch_bracket(quoted "${ARGV${j}}")
-    string(APPEND text "set(${ARGV${i}} ${quoted})\n")
+    if("${ARGV${j}}" MATCHES "^(PARENT_SCOPE|CACHE)$")
+      # set() would take the value for its own keyword.
+      string(APPEND text "string(CONCAT ${ARGV${i}} ${quoted})\n")
+    else()
+      string(APPEND text "set(${ARGV${i}} ${quoted})\n")
+    endif()
   endforeach()
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()

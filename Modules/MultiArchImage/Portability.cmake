@@ -20,14 +20,17 @@ set_property(CACHE MULTIARCH_PORTABILITY_CHECK PROPERTY STRINGS ERROR WARN OFF)
 # promotion requires (MULTIARCH_REQUIRED_RESULTS).
 function(_multiarch_portability_declare name platforms image_file file state_dir depends mode allow
          results_out)
+  set(source "PORTABILITY_CHECK")
   if("${mode}" STREQUAL "")
     set(mode "${MULTIARCH_PORTABILITY_CHECK}")
+    set(source "the cache variable MULTIARCH_PORTABILITY_CHECK")
   endif()
-  string(TOUPPER "${mode}" mode)
-  if(NOT mode MATCHES "^(ERROR|WARN|OFF)$")
-    _multiarch_fail("${name}" "PORTABILITY_CHECK \"${mode}\" is not ERROR, WARN or OFF; "
+  string(TOUPPER "${mode}" upper)
+  if(NOT upper MATCHES "^(ERROR|WARN|OFF)$")
+    _multiarch_fail("${name}" "${source} \"${mode}\" is not ERROR, WARN or OFF; "
       "ERROR (the default) stops the build on a definite finding, WARN reports it, OFF checks nothing.")
   endif()
+  set(mode "${upper}")
   # The rules of multiarch-audit (tools/multiarch-audit/src/findings.cpp),
   # function-local as the module may be included in another directory's
   # scope; BuildKit's own checks are CamelCase names (FromAsCasing, ...).
