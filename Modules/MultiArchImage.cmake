@@ -396,7 +396,7 @@ Docker, Buildx, the builder and the registry when the targets build.
     entries whose name holds ``FLAGS`` (compiler and linker flags may hold
     host-only options such as ``-march=native``).  ``PATH``, ``FILEPATH``
     and ``INTERNAL`` entries are this machine's, not the project's.  So
-    ``cmake -DZSTD_LEGACY_SUPPORT=OFF -DBUILD_TESTING=OFF`` reaches every
+    ``cmake -DZSTD_LEGACY_SUPPORT=OFF -DZSTD_BUILD_TESTS=OFF`` reaches every
     platform.  Then come ``MULTIARCH_SUBBUILD_CMAKE_ARGS`` (every
     sub-build) and ``MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>[_<variant>]``
     (one platform's, e.g. ``MULTIARCH_SUBBUILD_CMAKE_ARGS_linux_arm64`` or
@@ -414,8 +414,8 @@ Docker, Buildx, the builder and the registry when the targets build.
     compiled once per platform, the programs that use it linked once per
     platform, and the image pushed again; nothing else.  The target
     ``<name>-artifacts`` does the copying alone (by hand:
-    ``cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/artifacts-<platform>.cmake
-    -P Scripts/StageArtifacts.cmake``): it copies only files that differ, removes
+    ``cmake -DMULTIARCH_INPUT_FILE=<build>/<name>.multiarch/artifacts-linux-arm64.cmake
+    -DMULTIARCH_AUDIT_TOOL=<prefix>/bin/multiarch-audit -P Scripts/StageArtifacts.cmake``): it copies only files that differ, removes
     files it copied before and no longer copies, and fails, before anything
     is pushed, when a file is not an ELF binary for its platform's CPU (a
     toolchain file for another CPU; an amd64 binary in an arm64 image would
@@ -854,6 +854,15 @@ Docker, Buildx, the builder and the registry when the targets build.
   tested.  It passes when the container exits 0 within ``TIMEOUT`` and its
   output (stdout and stderr) matches ``EXPECT_OUTPUT``.
 
+  The package enables testing (``enable_testing()``, at the end of
+  configuring) in the directory that declares the image's tests (smoke,
+  audit and signature tests) and in every directory above it, so that
+  ``ctest`` at the top of the build finds them also in a project added
+  with ``add_subdirectory`` into one that never enabled testing.  Where the
+  cache entry ``BUILD_TESTING`` (from ``include(CTest)``) is ``OFF``, or a
+  target named ``test`` exists, it leaves testing off and warns: those
+  tests are then not generated, and promotion cannot pass.
+
   ``COMMAND``
     Arguments given to ``docker run`` after the image, i.e. the command, or
     the arguments of the image's ``ENTRYPOINT``.  Default: none, the image's
@@ -906,8 +915,8 @@ Cache variables
   ``$DOCKER_CONFIG`` or ``~/.docker``, then the system's
   ``cli-plugins`` folders), and no ``DOCKER_TLS``, ``DOCKER_TLS_VERIFY`` or
   ``DOCKER_CERT_PATH`` is set.  The environment variable
-  ``MULTIARCH_BUILDX_THROUGH_CLI=1`` keeps every call on the CLI.  Dry runs
-  print ``docker buildx ...`` either way.
+  ``MULTIARCH_BUILDX_THROUGH_CLI=1`` (any true value) keeps every call on
+  the CLI.  Dry runs print ``docker buildx ...`` either way.
 ``MULTIARCH_VERSION``
   The version of every image that gives no ``VERSION``, e.g.
   ``-DMULTIARCH_VERSION=1.4.0-rc.1``; empty (default): ``PROJECT_VERSION``.

@@ -55,6 +55,35 @@ class PlatformTable(unittest.TestCase):
                     self.assertEqual(c[1:], t[1:])
 
 
+class GeneratedFiles(unittest.TestCase):
+    """Every value reaches a script as it was given, through the one writer
+    of generated files (bracket arguments at a level chosen per value)."""
+
+    VALUES = ["a]", "x]=", "]]", "]=]", "[=[", "list=[a]", "", "]", "\nlead", "\r\nlead", "\n\nx",
+              "tail\n", "a;b", "a\\;b", "${NOT_EXPANDED}", "# not a comment", "PARENT_SCOPE", "CACHE"]
+
+    def test_values_round_trip(self):
+        work = Path(tempfile.mkdtemp())
+        script = work / "round-trip.cmake"
+        lines = ['cmake_minimum_required(VERSION 3.20)',
+                 f'include([[{SOURCE_DIR}/Modules/MultiArchImage/GeneratedFiles.cmake]])']
+        for i, value in enumerate(self.VALUES):
+            (work / f"value{i}.txt").write_bytes(value.encode())
+            lines += [f'file(READ [[{work}/value{i}.txt]] v{i})',
+                      'set(content "")',
+                      f'_multiarch_set_lines(content V "${{v{i}}}")',
+                      f'file(WRITE [[{work}/out{i}.cmake]] "${{content}}")',
+                      'unset(V)',
+                      f'include([[{work}/out{i}.cmake]])',
+                      f'if(NOT "${{V}}" STREQUAL "${{v{i}}}")',
+                      f'  message(SEND_ERROR "value {i} came back as [${{V}}]")',
+                      'endif()']
+        script.write_text("\n".join(lines) + "\n")
+        proc = run(["cmake", "-P", script])
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("came back", proc.stdout)
+
+
 SUBPROJECT = """
     add_subdirectory(app)
     """
@@ -80,6 +109,28 @@ class TestingEnabled(unittest.TestCase):
         for name in ("app[linux/amd64]", "app[linux/arm64]", "app[linux/amd64]audit", "app[linux/arm64]audit"):
             self.assertIn(name, tests)
         self.assertIn("Total Tests: 4", tests)
+
+    def test_same_folder_added_twice(self):
+        project = Project("testing-twice", """
+            set(IMAGE one)
+            add_subdirectory(app app-one)
+            set(IMAGE two)
+            add_subdirectory(app app-two)
+            """, {"app/CMakeLists.txt": """
+            add_multiarch_image(${IMAGE} REPOSITORY 127.0.0.1:5000/test/${IMAGE} PLATFORMS linux/amd64)
+            add_multiarch_smoke_test(${IMAGE} COMMAND /app)
+            """, "app/Dockerfile": "FROM scratch\n"})
+        _, tests = self.listed(project)
+        for name in ("one[linux/amd64]", "two[linux/amd64]", "one[linux/amd64]audit", "two[linux/amd64]audit"):
+            self.assertIn(name, tests)
+
+    def test_an_ordinary_build_testing_variable_is_not_the_users_choice(self):
+        # set(BUILD_TESTING OFF) around a dependency is common; only the
+        # cache entry (include(CTest), -DBUILD_TESTING=OFF) turns tests off.
+        project = Project("testing-variable", "set(BUILD_TESTING OFF)\n" + SUBPROJECT, APP)
+        out, tests = self.listed(project)
+        self.assertIn("Total Tests: 4", tests)
+        self.assertNotIn("BUILD_TESTING is OFF", " ".join(out.split()))
 
     def test_build_testing_off_is_respected_with_a_warning(self):
         project = Project("testing-off", "include(CTest)\n" + SUBPROJECT, APP)

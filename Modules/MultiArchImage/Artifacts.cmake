@@ -644,8 +644,10 @@ function(_multiarch_artifacts_write_manifest targets)
   _multiarch_set_lines(content
     MULTIARCH_BUILD_PLATFORM "${MULTIARCH_SUBBUILD_PLATFORM}"
     MULTIARCH_LIBRARY_DIRS "${dirs}"
-    MULTIARCH_ARTIFACTS_BUILD_DIR "${CMAKE_BINARY_DIR}"
-    MULTIARCH_PROJECT_LIBRARY_DIRS "${project_dirs}")
+    MULTIARCH_ARTIFACTS_BUILD_DIR "${CMAKE_BINARY_DIR}")
+  # (Generator expressions: quoted at a level no folder needs, chosen
+  # before they are evaluated.)
+  string(APPEND content "set(MULTIARCH_PROJECT_LIBRARY_DIRS [=====[${project_dirs}]=====])\n")
   foreach(t IN LISTS targets)
     get_target_property(type "${t}" TYPE)
     get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})

@@ -68,28 +68,40 @@ endfunction()
 # in every directory above it.  (A project added with add_subdirectory into
 # one that never called enable_testing() would otherwise give ctest's "No
 # tests were found", and promotion could never pass.)  Where the project
-# turned testing off (BUILD_TESTING OFF, from include(CTest)) or has a
-# target named "test" of its own, testing stays off, with a warning.
+# turned testing off (the cache entry BUILD_TESTING OFF, from
+# include(CTest)) or has a target named "test" of its own, testing stays
+# off, with a warning.  Directories are named by their binary folder: one
+# source folder may be added twice.
 function(_multiarch_enable_testing)
-  set(dir "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}")
   while(NOT dir STREQUAL "")
     get_property(scheduled DIRECTORY "${dir}" PROPERTY _MULTIARCH_TESTING_SCHEDULED)
     if(NOT scheduled)
       set_property(DIRECTORY "${dir}" PROPERTY _MULTIARCH_TESTING_SCHEDULED TRUE)
       cmake_language(DEFER DIRECTORY "${dir}" CALL _multiarch_enable_testing_here)
     endif()
-    get_property(dir DIRECTORY "${dir}" PROPERTY PARENT_DIRECTORY)
+    get_property(parent DIRECTORY "${dir}" PROPERTY PARENT_DIRECTORY)
+    set(dir "")
+    if(NOT parent STREQUAL "")
+      get_property(dir DIRECTORY "${parent}" PROPERTY BINARY_DIR)
+    endif()
   endwhile()
 endfunction()
 
 # A macro: enable_testing() sets a variable of the directory's own scope.
+# (BUILD_TESTING as the cache holds it: a project may set an ordinary
+# BUILD_TESTING OFF around a dependency it adds.)
 macro(_multiarch_enable_testing_here)
+  get_property(_multiarch_warned GLOBAL PROPERTY _MULTIARCH_TESTING_WARNED)
   if(CMAKE_TESTING_ENABLED)
     # enable_testing() or include(CTest) did it already.
-  elseif(DEFINED BUILD_TESTING AND NOT BUILD_TESTING)
-    message(WARNING "MultiArchImage: BUILD_TESTING is OFF in ${CMAKE_CURRENT_SOURCE_DIR}, so "
-      "the smoke and audit tests of its images are not generated and promotion cannot pass; "
-      "configure with -DBUILD_TESTING=ON to test and promote them.")
+  elseif(DEFINED CACHE{BUILD_TESTING} AND NOT "$CACHE{BUILD_TESTING}")
+    if(NOT _multiarch_warned)
+      set_property(GLOBAL PROPERTY _MULTIARCH_TESTING_WARNED TRUE)
+      message(WARNING "MultiArchImage: BUILD_TESTING is OFF, so the smoke and audit tests of "
+        "the images are not generated and their promotion cannot pass; configure with "
+        "-DBUILD_TESTING=ON to test and promote them.")
+    endif()
   elseif(TARGET test)
     message(WARNING "MultiArchImage: ${CMAKE_CURRENT_SOURCE_DIR} has a target named \"test\", "
       "which CTest needs for itself, so testing is not enabled there and ctest finds no test of "

@@ -110,8 +110,8 @@ endmacro()
 # cliPluginsExtraDirs, $DOCKER_CONFIG or ~/.docker then cli-plugins, then
 # the system folders), and nothing that only the CLI reads is set
 # (DOCKER_TLS, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, or a plugin's own call).
-# -DMULTIARCH_BUILDX_THROUGH_CLI=ON, or the same environment variable,
-# keeps every call on the CLI.
+# The environment variable MULTIARCH_BUILDX_THROUGH_CLI set to a true value
+# (1, ON, YES, TRUE) keeps every call on the CLI.
 function(_multiarch_buildx out docker)
   get_property(known GLOBAL PROPERTY "_MULTIARCH_BUILDX_OF_${docker}" SET)
   if(known)
@@ -133,13 +133,13 @@ endfunction()
 # may be run alone (see _multiarch_buildx); else empty.
 function(_multiarch_buildx_plugin out docker)
   set(${out} "" PARENT_SCOPE)
-  foreach(var DOCKER_TLS DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND
-              MULTIARCH_BUILDX_THROUGH_CLI)
+  # (The CLI takes any non-empty value of these as set.)
+  foreach(var DOCKER_TLS DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND)
     if(NOT "$ENV{${var}}" STREQUAL "")
       return()
     endif()
   endforeach()
-  if(MULTIARCH_BUILDX_THROUGH_CLI OR NOT IS_ABSOLUTE "${docker}" OR NOT EXISTS "${docker}"
+  if("$ENV{MULTIARCH_BUILDX_THROUGH_CLI}" OR NOT IS_ABSOLUTE "${docker}" OR NOT EXISTS "${docker}"
      OR IS_DIRECTORY "${docker}" OR "$ENV{HOME}" STREQUAL "")
     return()
   endif()

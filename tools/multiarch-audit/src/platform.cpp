@@ -10,7 +10,7 @@ std::string Platform::str() const {
   return variant.empty() ? os + "/" + arch : os + "/" + arch + "/" + variant;
 }
 
-// The same rules as _multiarch_normalize_platform in Common.cmake (the
+// The same rules as _multiarch_normalize_platform in Platforms.cmake (the
 // configure-time check of PLATFORMS); tests/test_configure.py holds them to it.
 bool parse_platform(std::string_view text, Platform& out, std::string& error) {
   auto parts = split(text, '/');
