@@ -62,6 +62,15 @@ class GeneratedFiles(unittest.TestCase):
     VALUES = ["a]", "x]=", "]]", "]=]", "[=[", "list=[a]", "", "]", "\nlead", "\r\nlead", "\n\nx",
               "tail\n", "a;b", "a\\;b", "${NOT_EXPANDED}", "# not a comment", "PARENT_SCOPE", "CACHE"]
 
+    def test_a_word_generate_among_the_arguments_is_not_an_option(self):
+        project = Project("generate-word", """
+            add_multiarch_image(app REPOSITORY 127.0.0.1:5000/test/generate PLATFORMS linux/amd64)
+            add_multiarch_smoke_test(app COMMAND /app GENERATE EXPECT_OUTPUT "^price: $<1:5>")
+            """, {"Dockerfile": "FROM scratch\n"})
+        project.configure(check=True)
+        text = (project.build / "app.multiarch" / "smoke1-linux-amd64.cmake").read_text()
+        self.assertIn("^price: $<1:5>", text, "the value was evaluated as a generator expression")
+
     def test_values_round_trip(self):
         work = Path(tempfile.mkdtemp())
         script = work / "round-trip.cmake"
