@@ -36,8 +36,17 @@ include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
 # the base, or all of them onto scratch.
 set(_MULTIARCH_CLIB_REGEX "^(ld-linux.*|ld64|ld-musl-.*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libBrokenLocale|libc_malloc_debug|libthread_db|libnss_[A-Za-z0-9_]+)\\.so(\\..*)?$")
 
+# What this run staged (paths below the platform's folder, <root>) and
+# whether anything there changed: global properties, as every step of the
+# staging adds to them.
+function(_multiarch_staged relative changed)
+  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_STAGED "${relative}")
+  if(changed)
+    set_property(GLOBAL PROPERTY _MULTIARCH_STAGE_CHANGED TRUE)
+  endif()
+endfunction()
+
 # Copies <source> to <root>/<relative> unless it holds the same bytes.
-# Appends to the caller's `staged` and sets its `changed`.
 function(_multiarch_stage_file source relative)
   set(dest "${root}/${relative}")
   if(IS_SYMLINK "${dest}")
@@ -46,7 +55,7 @@ function(_multiarch_stage_file source relative)
     file(SHA256 "${source}" a)
     file(SHA256 "${dest}" b)
     if(a STREQUAL b)
-      set(staged ${staged} "${relative}" PARENT_SCOPE)
+      _multiarch_staged("${relative}" FALSE)
       return()
     endif()
   endif()
@@ -58,8 +67,7 @@ function(_multiarch_stage_file source relative)
   if(NOT rc EQUAL 0)
     _multiarch_die("image ${name}, ${platform}: cannot copy ${source} to ${dest}.")
   endif()
-  set(staged ${staged} "${relative}" PARENT_SCOPE)
-  set(changed TRUE PARENT_SCOPE)
+  _multiarch_staged("${relative}" TRUE)
 endfunction()
 
 # A symbolic link of what the project installs (libfoo.so.1 -> libfoo.so.1.2.0).
@@ -68,7 +76,7 @@ function(_multiarch_stage_link target relative)
   if(IS_SYMLINK "${dest}")
     file(READ_SYMLINK "${dest}" current)
     if(current STREQUAL target)
-      set(staged ${staged} "${relative}" PARENT_SCOPE)
+      _multiarch_staged("${relative}" FALSE)
       return()
     endif()
   endif()
@@ -76,8 +84,7 @@ function(_multiarch_stage_link target relative)
   get_filename_component(dir "${dest}" DIRECTORY)
   file(MAKE_DIRECTORY "${dir}")
   file(CREATE_LINK "${target}" "${dest}" SYMBOLIC)
-  set(staged ${staged} "${relative}" PARENT_SCOPE)
-  set(changed TRUE PARENT_SCOPE)
+  _multiarch_staged("${relative}" TRUE)
 endfunction()
 
 # <out>: the base image of the final stage of the image's Dockerfile (with
@@ -151,14 +158,9 @@ function(_multiarch_require_fit prefix what)
   endif()
 endfunction()
 
-function(_multiarch_stage_artifacts)
-  set(name "${MULTIARCH_NAME}")
-  set(platform "${MULTIARCH_PLATFORM}")
-  set(root "${MULTIARCH_PLATFORM_DIR}")
-  if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
-    _multiarch_die("image ${name}, ${platform}: the tool multiarch-audit \"${MULTIARCH_AUDIT_TOOL}\" "
-      "does not exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
-  endif()
+# <out>: the manifest in which the build that made this platform's
+# ARTIFACTS recorded them (multiarch-artifacts[-<config>].cmake).
+function(_multiarch_stage_manifest out)
   set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts.cmake")
   if(MULTIARCH_CONFIG)
     set(manifest "${MULTIARCH_MANIFEST_DIR}/multiarch-artifacts-${MULTIARCH_CONFIG}.cmake")
@@ -168,20 +170,15 @@ function(_multiarch_stage_artifacts)
       "(no ${manifest}). Build the target ${name}-artifacts (or ${name}) instead of calling this "
       "script first, and check that configuring that build succeeded.")
   endif()
-  include("${manifest}")
+  set(${out} "${manifest}" PARENT_SCOPE)
+endfunction()
 
-  set(prefix "")
-  if(NOT MULTIARCH_DESTINATION STREQUAL "")
-    set(prefix "${MULTIARCH_DESTINATION}/")
-  endif()
-  set(libprefix "${MULTIARCH_LIBRARY_DESTINATION}/")
-  if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC")
-    set(libprefix "${prefix}")
-  endif()
-  set(staged "")    # paths below <root>, as recorded
-  set(changed FALSE)
-
-  # What to stage: "<source>|<path in the image>|<what, for messages>|<must be ELF>".
+# What to stage, as "<source>|<path in the image>|<what, for messages>|<must
+# be ELF>": every ARTIFACTS target of the manifest and, with INSTALL, every
+# file the project installs (its links are staged here, as links).  Sets
+# <inputs_out>, and <own_root_out> to the folder of the project's own files
+# (this build, or the install folder).
+function(_multiarch_stage_inputs manifest inputs_out own_root_out)
   set(inputs "")
   foreach(t IN LISTS MULTIARCH_ARTIFACTS)
     if(NOT DEFINED "MULTIARCH_ARTIFACT_FILE_${t}")
@@ -214,8 +211,14 @@ function(_multiarch_stage_artifacts)
       endif()
     endforeach()
   endif()
+  set(${inputs_out} "${inputs}" PARENT_SCOPE)
+  set(${own_root_out} "${own_root}" PARENT_SCOPE)
+endfunction()
 
-  # One reading of every file, and of the libraries they load.
+# <out>: what `multiarch-audit resolve` says of every input and of the
+# libraries they load (one reading of each file: the same ELF reader as the
+# audit).
+function(_multiarch_stage_resolve inputs out)
   set(cmd "${MULTIARCH_AUDIT_TOOL}" resolve --platform "${platform}")
   if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT")
     # The project's library folders first (its files name the image's
@@ -233,10 +236,17 @@ function(_multiarch_stage_artifacts)
   if(NOT rc EQUAL 0)
     _multiarch_die("image ${name}, ${platform}: ${MULTIARCH_AUDIT_TOOL} resolve failed (exit ${rc}): ${err}")
   endif()
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()
 
-  set(project_files "")  # what the project built, as staged: RUNPATHs checked below
-  set(interpreters "")
+# Stages every input, an ELF file checked to fit the platform (and to need
+# no loader with STATIC).  Sets <out>_FILES (what the project built, as
+# staged), <out>_RPATHS ("<rpath>:<runpath>" of each) and
+# <out>_INTERPRETERS (the loaders the programs name).
+function(_multiarch_stage_inputs_checked json inputs out)
+  set(project_files "")
   set(rpaths "")
+  set(interpreters "")
   set(i 0)
   foreach(entry IN LISTS inputs)
     string(REPLACE "|" ";" parts "${entry}")
@@ -263,114 +273,142 @@ function(_multiarch_stage_artifacts)
     endif()
     _multiarch_stage_file("${file}" "${relative}")
   endforeach()
+  list(REMOVE_DUPLICATES interpreters)
+  set(${out}_FILES "${project_files}" PARENT_SCOPE)
+  set(${out}_RPATHS "${rpaths}" PARENT_SCOPE)
+  set(${out}_INTERPRETERS "${interpreters}" PARENT_SCOPE)
+endfunction()
 
-  if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT")
-    string(JSON count LENGTH "${json}" unresolved)
-    if(count GREATER 0)
-      set(missing "")
-      math(EXPR last "${count} - 1")
-      foreach(k RANGE ${last})
-        _multiarch_resolved_entry("${json}" unresolved ${k} u)
-        list(APPEND missing "${u_name} (needed by ${u_needed_by})")
-      endforeach()
-      string(JOIN ", " missing_text ${missing})
-      string(JOIN ", " dirs_text ${MULTIARCH_PROJECT_LIBRARY_DIRS} ${MULTIARCH_LIBRARY_DIRS})
-      _multiarch_die("image ${name}, ${platform}: no library for ${platform} found for "
-        "${missing_text} in the project's and the platform's library folders (${dirs_text}). Fix: "
-        "install that library for ${platform} (Debian: the package's :<arch> or -cross variant, or a "
-        "sysroot: MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>=-DCMAKE_SYSROOT=<dir>), or link it statically.")
-    endif()
+# COLLECT: fails when a library the programs load was found nowhere.
+function(_multiarch_stage_require_resolved json)
+  string(JSON count LENGTH "${json}" unresolved)
+  if(count EQUAL 0)
+    return()
+  endif()
+  set(missing "")
+  math(EXPR last "${count} - 1")
+  foreach(k RANGE ${last})
+    _multiarch_resolved_entry("${json}" unresolved ${k} u)
+    list(APPEND missing "${u_name} (needed by ${u_needed_by})")
+  endforeach()
+  string(JOIN ", " missing_text ${missing})
+  string(JOIN ", " dirs_text ${MULTIARCH_PROJECT_LIBRARY_DIRS} ${MULTIARCH_LIBRARY_DIRS})
+  _multiarch_die("image ${name}, ${platform}: no library for ${platform} found for "
+    "${missing_text} in the project's and the platform's library folders (${dirs_text}). Fix: "
+    "install that library for ${platform} (Debian: the package's :<arch> or -cross variant, or a "
+    "sysroot: MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>=-DCMAKE_SYSROOT=<dir>), or link it statically.")
+endfunction()
 
-    # FROM scratch: the image has no C library and no loader of its own.
-    _multiarch_final_base("${MULTIARCH_IMAGE_FILE}" "${platform}" base)
-    list(REMOVE_DUPLICATES interpreters)
-    set(loaders "")   # "<PT_INTERP>|<file>"
-    set(from_base "")
-    string(JSON count LENGTH "${json}" libraries)
-    if(count GREATER 0)
-      math(EXPR last "${count} - 1")
-      foreach(k RANGE ${last})
-        _multiarch_resolved_entry("${json}" libraries ${k} l)
-        set(lib_name "${l_name}")  # the name the loader looks for, not the link's target
-        cmake_path(IS_PREFIX own_root "${l_path}" NORMALIZE own)
-        set(is_loader FALSE)
-        foreach(interp IN LISTS interpreters)
-          get_filename_component(interp_name "${interp}" NAME)
-          if(lib_name STREQUAL interp_name)
-            list(APPEND loaders "${interp}|${l_path}")
-            set(is_loader TRUE)
-          endif()
-        endforeach()
-        if(is_loader)
-          continue()
-        elseif(own AND MULTIARCH_INSTALL)
-          continue()  # installed, and staged where it was installed
-        elseif(own)
-          # One of the project's own libraries: beside the others, where the
-          # programs' RUNPATH points.
-          _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
-          list(APPEND project_files "${libprefix}${lib_name}")
-          list(APPEND rpaths "${l_rpath}:${l_runpath}")
-        elseif(base STREQUAL "scratch")
-          # /usr/lib: a folder every glibc (and musl) loader searches by
-          # itself, with no ld.so.cache in the image.
-          _multiarch_stage_file("${l_path}" "usr/lib/${lib_name}")
-        elseif(lib_name MATCHES "${_MULTIARCH_CLIB_REGEX}")
-          list(APPEND from_base "${lib_name}")
-        else()
-          _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
-        endif()
-      endforeach()
-    endif()
-    if(base STREQUAL "scratch")
-      # The loader at the path the programs name.
+# COLLECT: stages the libraries the programs load: the project's own beside
+# the programs (where their RUNPATH points), appended to <out>_FILES and
+# <out>_RPATHS; the others in the library folder, or onto scratch in
+# /usr/lib with the loader at the path the programs name; the C library's
+# own files come from any other base.
+function(_multiarch_stage_libraries json own_root base out)
+  set(project_files "${${out}_FILES}")
+  set(rpaths "${${out}_RPATHS}")
+  set(interpreters "${${out}_INTERPRETERS}")
+  set(loaders "")   # "<PT_INTERP>|<file>"
+  set(from_base "")
+  string(JSON count LENGTH "${json}" libraries)
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(k RANGE ${last})
+      _multiarch_resolved_entry("${json}" libraries ${k} l)
+      set(lib_name "${l_name}")  # the name the loader looks for, not the link's target
+      cmake_path(IS_PREFIX own_root "${l_path}" NORMALIZE own)
+      set(is_loader FALSE)
       foreach(interp IN LISTS interpreters)
-        set(source "")
-        foreach(pair IN LISTS loaders)
-          if(pair MATCHES "^([^|]*)\\|(.*)$" AND CMAKE_MATCH_1 STREQUAL interp)
-            set(source "${CMAKE_MATCH_2}")
-          endif()
-        endforeach()
         get_filename_component(interp_name "${interp}" NAME)
-        foreach(dir IN LISTS MULTIARCH_LIBRARY_DIRS)
-          if(source STREQUAL "" AND EXISTS "${dir}/${interp_name}")
-            set(source "${dir}/${interp_name}")
-          endif()
-        endforeach()
-        if(source STREQUAL "")
-          string(JOIN ", " dirs_text ${MULTIARCH_LIBRARY_DIRS})
-          _multiarch_die("image ${name}, ${platform}: the programs need the loader ${interp}, which "
-            "is not in the platform's library folders (${dirs_text}). Fix: install the C library for "
-            "${platform} (Debian: libc6-<arch>-cross), or use RUNTIME_LIBRARIES STATIC.")
+        if(lib_name STREQUAL interp_name)
+          list(APPEND loaders "${interp}|${l_path}")
+          set(is_loader TRUE)
         endif()
-        string(REGEX REPLACE "^/+" "" relative "${interp}")
-        _multiarch_stage_file("${source}" "${relative}")
       endforeach()
-    else()
-      string(JOIN ", " from_base_text ${interpreters} ${from_base})
-      if(from_base_text)
-        message(STATUS "multiarch: ${name} ${platform}: the base image (${base}) provides the C "
-          "library (${from_base_text}); its audit test checks that it defines what the programs need")
-      endif()
-    endif()
-
-    # Nothing of the build tree may remain in what is staged: a RUNPATH that
-    # names it would find nothing in the image, or another library, and
-    # makes two clean builds differ.
-    foreach(relative paths IN ZIP_LISTS project_files rpaths)
-      if(paths MATCHES "(^|:)/")
-        _multiarch_die("image ${name}, ${platform}: ${relative} has the RPATH/RUNPATH \"${paths}\" "
-          "(rpath:runpath), a folder of the machine that built it, not of the image. It was built by "
-          "${MULTIARCH_ORIGIN}; something in the project sets it after MultiArchImage (BUILD_RPATH, "
-          "INSTALL_RPATH, CMAKE_INSTALL_RPATH_USE_LINK_PATH or -Wl,-rpath on the target). Remove that "
-          "for the sub-builds (if(MULTIARCH_SUBBUILD_PLATFORM) ...), which give every staged file a "
-          "RUNPATH relative to $ORIGIN.")
+      if(is_loader)
+        continue()
+      elseif(own AND MULTIARCH_INSTALL)
+        continue()  # installed, and staged where it was installed
+      elseif(own)
+        # One of the project's own libraries: beside the others, where the
+        # programs' RUNPATH points.
+        _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
+        list(APPEND project_files "${libprefix}${lib_name}")
+        list(APPEND rpaths "${l_rpath}:${l_runpath}")
+      elseif(base STREQUAL "scratch")
+        # /usr/lib: a folder every glibc (and musl) loader searches by
+        # itself, with no ld.so.cache in the image.
+        _multiarch_stage_file("${l_path}" "usr/lib/${lib_name}")
+      elseif(lib_name MATCHES "${_MULTIARCH_CLIB_REGEX}")
+        list(APPEND from_base "${lib_name}")
+      else()
+        _multiarch_stage_file("${l_path}" "${libprefix}${lib_name}")
       endif()
     endforeach()
   endif()
+  if(base STREQUAL "scratch")
+    _multiarch_stage_loaders("${interpreters}" "${loaders}")
+  else()
+    string(JOIN ", " from_base_text ${interpreters} ${from_base})
+    if(from_base_text)
+      message(STATUS "multiarch: ${name} ${platform}: the base image (${base}) provides the C "
+        "library (${from_base_text}); its audit test checks that it defines what the programs need")
+    endif()
+  endif()
+  set(${out}_FILES "${project_files}" PARENT_SCOPE)
+  set(${out}_RPATHS "${rpaths}" PARENT_SCOPE)
+endfunction()
 
-  # Remove what an earlier run staged and this one did not (an artifact or a
-  # library dropped since).
+# FROM scratch: the loader of each of <interpreters> at the path the
+# programs name, from <loaders> ("<PT_INTERP>|<file>", what resolve found)
+# or the platform's library folders.
+function(_multiarch_stage_loaders interpreters loaders)
+  foreach(interp IN LISTS interpreters)
+    set(source "")
+    foreach(pair IN LISTS loaders)
+      if(pair MATCHES "^([^|]*)\\|(.*)$" AND CMAKE_MATCH_1 STREQUAL interp)
+        set(source "${CMAKE_MATCH_2}")
+      endif()
+    endforeach()
+    get_filename_component(interp_name "${interp}" NAME)
+    foreach(dir IN LISTS MULTIARCH_LIBRARY_DIRS)
+      if(source STREQUAL "" AND EXISTS "${dir}/${interp_name}")
+        set(source "${dir}/${interp_name}")
+      endif()
+    endforeach()
+    if(source STREQUAL "")
+      string(JOIN ", " dirs_text ${MULTIARCH_LIBRARY_DIRS})
+      _multiarch_die("image ${name}, ${platform}: the programs need the loader ${interp}, which "
+        "is not in the platform's library folders (${dirs_text}). Fix: install the C library for "
+        "${platform} (Debian: libc6-<arch>-cross), or use RUNTIME_LIBRARIES STATIC.")
+    endif()
+    string(REGEX REPLACE "^/+" "" relative "${interp}")
+    _multiarch_stage_file("${source}" "${relative}")
+  endforeach()
+endfunction()
+
+# Nothing of the build tree may remain in what is staged: a RUNPATH that
+# names it would find nothing in the image, or another library, and makes
+# two clean builds differ.
+function(_multiarch_stage_require_relative_rpaths project_files rpaths)
+  foreach(relative paths IN ZIP_LISTS project_files rpaths)
+    if(paths MATCHES "(^|:)/")
+      _multiarch_die("image ${name}, ${platform}: ${relative} has the RPATH/RUNPATH \"${paths}\" "
+        "(rpath:runpath), a folder of the machine that built it, not of the image. It was built by "
+        "${MULTIARCH_ORIGIN}; something in the project sets it after MultiArchImage (BUILD_RPATH, "
+        "INSTALL_RPATH, CMAKE_INSTALL_RPATH_USE_LINK_PATH or -Wl,-rpath on the target). Remove that "
+        "for the sub-builds (if(MULTIARCH_SUBBUILD_PLATFORM) ...), which give every staged file a "
+        "RUNPATH relative to $ORIGIN.")
+    endif()
+  endforeach()
+endfunction()
+
+# Removes what an earlier run staged and this one did not (an artifact or a
+# library dropped since), records what is staged, and touches the image's
+# stamp when anything changed.
+function(_multiarch_stage_finish)
+  get_property(staged GLOBAL PROPERTY _MULTIARCH_STAGED)
+  get_property(changed GLOBAL PROPERTY _MULTIARCH_STAGE_CHANGED)
   list(REMOVE_DUPLICATES staged)
   if(EXISTS "${MULTIARCH_RECORD_FILE}")
     file(STRINGS "${MULTIARCH_RECORD_FILE}" before)
@@ -395,4 +433,33 @@ function(_multiarch_stage_artifacts)
 endfunction()
 
 _multiarch_read_input(StageArtifacts.cmake add_multiarch_image)
-_multiarch_stage_artifacts()
+set(name "${MULTIARCH_NAME}")
+set(platform "${MULTIARCH_PLATFORM}")
+set(root "${MULTIARCH_PLATFORM_DIR}")
+if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
+  _multiarch_die("image ${name}, ${platform}: the tool multiarch-audit \"${MULTIARCH_AUDIT_TOOL}\" "
+    "does not exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
+endif()
+_multiarch_stage_manifest(manifest)
+include("${manifest}")
+# Programs in DESTINATION; shared libraries in the library folder, or beside
+# the programs with STATIC.
+set(prefix "")
+if(NOT MULTIARCH_DESTINATION STREQUAL "")
+  set(prefix "${MULTIARCH_DESTINATION}/")
+endif()
+set(libprefix "${MULTIARCH_LIBRARY_DESTINATION}/")
+if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "STATIC")
+  set(libprefix "${prefix}")
+endif()
+
+_multiarch_stage_inputs("${manifest}" inputs own_root)
+_multiarch_stage_resolve("${inputs}" json)
+_multiarch_stage_inputs_checked("${json}" "${inputs}" project)
+if(MULTIARCH_RUNTIME_LIBRARIES STREQUAL "COLLECT")
+  _multiarch_stage_require_resolved("${json}")
+  _multiarch_final_base("${MULTIARCH_IMAGE_FILE}" "${platform}" base)
+  _multiarch_stage_libraries("${json}" "${own_root}" "${base}" project)
+  _multiarch_stage_require_relative_rpaths("${project_FILES}" "${project_RPATHS}")
+endif()
+_multiarch_stage_finish()
