@@ -12,13 +12,7 @@ function(_multiarch_smoke_test_declare image)
     "COMMAND;PLATFORMS;ENV")
   set(where "add_multiarch_smoke_test(${image})")
   _multiarch_check_keywords(add_multiarch_smoke_test "${image}" "${arg_UNPARSED_ARGUMENTS}")
-  if(NOT TARGET "${image}")
-    message(FATAL_ERROR "${where}: no image \"${image}\"; call add_multiarch_image(${image} ...) first.")
-  endif()
-  get_target_property(image_platforms ${image} MULTIARCH_PLATFORMS)
-  if(image_platforms STREQUAL "image_platforms-NOTFOUND")
-    message(FATAL_ERROR "${where}: target \"${image}\" is not an image declared with add_multiarch_image.")
-  endif()
+  _multiarch_smoke_image_platforms("${where}" "${image}" image_platforms)
   if(NOT DEFINED arg_TIMEOUT)
     set(arg_TIMEOUT 60)
   endif()
@@ -27,64 +21,11 @@ function(_multiarch_smoke_test_declare image)
   endif()
   _multiarch_check_pairs(add_multiarch_smoke_test "${image}" ENV "${arg_ENV}")
   if(DEFINED arg_EXPECT_OUTPUT)
-    # Catch a broken regular expression now rather than in every test (in
-    # a child: CMake stops at a broken one instead of reporting it).
-    execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_REGEX=${arg_EXPECT_OUTPUT}"
-      -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/CheckRegex.cmake"
-      RESULT_VARIABLE regex_rc OUTPUT_QUIET ERROR_QUIET)
-    if(NOT regex_rc EQUAL 0)
-      message(FATAL_ERROR "${where}: EXPECT_OUTPUT \"${arg_EXPECT_OUTPUT}\" is not a valid CMake "
-        "regular expression; escape ( ) [ ] . * + ? ^ $ | \\ with a backslash where they are meant "
-        "literally, e.g. EXPECT_OUTPUT \"hello \\\\(world\".")
-    endif()
+    _multiarch_smoke_check_regex("${where}" "${arg_EXPECT_OUTPUT}")
   endif()
-
-  set(platforms "")
-  if(NOT arg_PLATFORMS)
-    set(platforms "${image_platforms}")
-  endif()
-  foreach(p IN LISTS arg_PLATFORMS)
-    _multiarch_normalize_platform("${p}" norm error)
-    if(error)
-      message(FATAL_ERROR "${where}: ${error}")
-    endif()
-    if(NOT norm IN_LIST image_platforms)
-      string(JOIN " " image_platform_text ${image_platforms})
-      message(FATAL_ERROR "${where}: platform \"${p}\" is not a platform of the image "
-        "(${image_platform_text}); remove it from PLATFORMS or add it to the image.")
-    endif()
-    list(APPEND platforms "${norm}")
-  endforeach()
-  list(LENGTH platforms platform_count)
-  if(arg_EXPECT_SAME_OUTPUT AND platform_count LESS 2)
-    message(FATAL_ERROR "${where}: EXPECT_SAME_OUTPUT compares the output of several platforms, "
-      "but this test runs on ${platforms} only; remove EXPECT_SAME_OUTPUT or list more PLATFORMS.")
-  endif()
-
-  # Test names: <image>[<platform>] for the first smoke test of the image,
-  # <image>[<platform>]<NAME> for a named one, <image>[<platform>]#<n> else.
-  get_property(count GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image})
-  if(NOT count)
-    set(count 0)
-  endif()
-  math(EXPR count "${count} + 1")
-  set_property(GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image} ${count})
-  set(suffix "")
-  if(DEFINED arg_NAME)
-    if(NOT arg_NAME MATCHES "^[A-Za-z0-9_.+-]+$")
-      message(FATAL_ERROR "${where}: NAME \"${arg_NAME}\" is not a valid test name part; use "
-        "letters, digits and _ . + -, e.g. NAME version.")
-    endif()
-    set(suffix ":${arg_NAME}")
-  elseif(count GREATER 1)
-    set(suffix "#${count}")
-  endif()
-  get_property(names GLOBAL PROPERTY _MULTIARCH_SMOKE_NAMES_${image})
-  if("${suffix}" IN_LIST names)
-    message(FATAL_ERROR "${where}: another smoke test of ${image} already has the name "
-      "\"${image}[<platform>]${suffix}\"; give this one its own NAME.")
-  endif()
-  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SMOKE_NAMES_${image} "${suffix}")
+  _multiarch_smoke_platforms("${where}" "${image_platforms}" "${arg_PLATFORMS}" "${arg_EXPECT_SAME_OUTPUT}"
+    platforms)
+  _multiarch_smoke_name("${where}" "${image}" "${arg_NAME}" count suffix)
 
   get_target_property(image_json ${image} MULTIARCH_IMAGE_JSON)
   get_target_property(repository ${image} MULTIARCH_REPOSITORY)
@@ -165,4 +106,87 @@ function(_multiarch_smoke_test_declare image)
     set_property(TARGET ${image} APPEND PROPERTY MULTIARCH_REQUIRED_RESULTS
       "all platforms|${test_name}|${result_file}")
   endif()
+endfunction()
+
+# <out>: the platforms of image <image>, which must be one declared with
+# add_multiarch_image.
+function(_multiarch_smoke_image_platforms where image out)
+  if(NOT TARGET "${image}")
+    message(FATAL_ERROR "${where}: no image \"${image}\"; call add_multiarch_image(${image} ...) first.")
+  endif()
+  get_target_property(image_platforms ${image} MULTIARCH_PLATFORMS)
+  if(image_platforms STREQUAL "image_platforms-NOTFOUND")
+    message(FATAL_ERROR "${where}: target \"${image}\" is not an image declared with add_multiarch_image.")
+  endif()
+  set(${out} "${image_platforms}" PARENT_SCOPE)
+endfunction()
+
+# Catches a broken EXPECT_OUTPUT now rather than in every test (in a child:
+# CMake stops at a broken regular expression instead of reporting it).
+function(_multiarch_smoke_check_regex where regex)
+  execute_process(COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_REGEX=${regex}"
+    -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts/CheckRegex.cmake"
+    RESULT_VARIABLE regex_rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT regex_rc EQUAL 0)
+    message(FATAL_ERROR "${where}: EXPECT_OUTPUT \"${regex}\" is not a valid CMake "
+      "regular expression; escape ( ) [ ] . * + ? ^ $ | \\ with a backslash where they are meant "
+      "literally, e.g. EXPECT_OUTPUT \"hello \\\\(world\".")
+  endif()
+endfunction()
+
+# <out>: the platforms to test: PLATFORMS (<given>) normalised, each one of
+# the image's, else all of the image's; two at least with <same_output>.
+function(_multiarch_smoke_platforms where image_platforms given same_output out)
+  set(platforms "")
+  if(NOT given)
+    set(platforms "${image_platforms}")
+  endif()
+  foreach(p IN LISTS given)
+    _multiarch_normalize_platform("${p}" norm error)
+    if(error)
+      message(FATAL_ERROR "${where}: ${error}")
+    endif()
+    if(NOT norm IN_LIST image_platforms)
+      string(JOIN " " image_platform_text ${image_platforms})
+      message(FATAL_ERROR "${where}: platform \"${p}\" is not a platform of the image "
+        "(${image_platform_text}); remove it from PLATFORMS or add it to the image.")
+    endif()
+    list(APPEND platforms "${norm}")
+  endforeach()
+  list(LENGTH platforms platform_count)
+  if(same_output AND platform_count LESS 2)
+    message(FATAL_ERROR "${where}: EXPECT_SAME_OUTPUT compares the output of several platforms, "
+      "but this test runs on ${platforms} only; remove EXPECT_SAME_OUTPUT or list more PLATFORMS.")
+  endif()
+  set(${out} "${platforms}" PARENT_SCOPE)
+endfunction()
+
+# This smoke test's number among the image's (<count_out>) and the suffix of
+# its test names (<suffix_out>): none for the image's first,
+# ":<name>" with NAME <name>, "#<n>" else; each once per image.
+function(_multiarch_smoke_name where image name count_out suffix_out)
+  get_property(count GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image})
+  if(NOT count)
+    set(count 0)
+  endif()
+  math(EXPR count "${count} + 1")
+  set_property(GLOBAL PROPERTY _MULTIARCH_SMOKE_COUNT_${image} ${count})
+  set(suffix "")
+  if(NOT name STREQUAL "")
+    if(NOT name MATCHES "^[A-Za-z0-9_.+-]+$")
+      message(FATAL_ERROR "${where}: NAME \"${name}\" is not a valid test name part; use "
+        "letters, digits and _ . + -, e.g. NAME version.")
+    endif()
+    set(suffix ":${name}")
+  elseif(count GREATER 1)
+    set(suffix "#${count}")
+  endif()
+  get_property(names GLOBAL PROPERTY _MULTIARCH_SMOKE_NAMES_${image})
+  if("${suffix}" IN_LIST names)
+    message(FATAL_ERROR "${where}: another smoke test of ${image} already has the name "
+      "\"${image}[<platform>]${suffix}\"; give this one its own NAME.")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_SMOKE_NAMES_${image} "${suffix}")
+  set(${count_out} "${count}" PARENT_SCOPE)
+  set(${suffix_out} "${suffix}" PARENT_SCOPE)
 endfunction()
