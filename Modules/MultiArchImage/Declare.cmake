@@ -37,12 +37,16 @@ endfunction()
 function(_multiarch_check_pairs command name keyword values)
   # GIVEN_EMPTY: the keyword was given only "", one empty value (which a
   # loop over the list would skip).
+  set(given_empty FALSE)
+  if(ARGC GREATER 4 AND "${ARGV4}" STREQUAL "GIVEN_EMPTY")
+    set(given_empty TRUE)
+  endif()
   set(checked "${values}")
-  if("${ARGV4}" STREQUAL "GIVEN_EMPTY")
+  if(given_empty)
     set(checked "<empty>")
   endif()
   foreach(v IN LISTS checked)
-    if(v STREQUAL "<empty>" AND "${ARGV4}" STREQUAL "GIVEN_EMPTY")
+    if(v STREQUAL "<empty>" AND given_empty)
       set(v "")
     elseif(v MATCHES "^[A-Za-z_][A-Za-z0-9_.-]*=")
       continue()
@@ -109,6 +113,28 @@ macro(_multiarch_enable_testing_here)
   else()
     enable_testing()
   endif()
+endmacro()
+
+# In the calling function, whose keywords cmake_parse_arguments put in
+# arg_<keyword>: sets <out> to the single-value keywords of the list
+# variable <single> that its arguments from <first> on give only "", and
+# unsets their arg_<keyword>, so that such a keyword means what leaving it
+# out means on every CMake version (from CMake 3.31, CMP0174 defines it as
+# "").  A macro, to read the function's ARGV<i> and ARGC (computed names:
+# a macro's own would be its own).
+macro(_multiarch_given_empty out first single)
+  set(${out} "")
+  set(_multiarch_argc_name ARGC)
+  math(EXPR _multiarch_stop "${${_multiarch_argc_name}} - 1")
+  set(_multiarch_i ${first})
+  while(_multiarch_i LESS _multiarch_stop)
+    math(EXPR _multiarch_j "${_multiarch_i} + 1")
+    if("${ARGV${_multiarch_j}}" STREQUAL "" AND "${ARGV${_multiarch_i}}" IN_LIST ${single})
+      list(APPEND ${out} "${ARGV${_multiarch_i}}")
+      unset(arg_${ARGV${_multiarch_i}})
+    endif()
+    math(EXPR _multiarch_i "${_multiarch_i} + 1")
+  endwhile()
 endmacro()
 
 function(_multiarch_ensure_aggregate target comment)

@@ -40,29 +40,18 @@ function(_multiarch_image_parse d name)
   # (string(CONCAT): set() would take a value such as CACHE or PARENT_SCOPE
   # for its own keyword.)
   string(CONCAT missing "${arg_KEYWORDS_MISSING_VALUES}")
-  # A single-value keyword given "" (e.g. "${UNSET_VAR}") is missing its
-  # value as well; cmake_parse_arguments before CMake 3.31 drops it unseen.
-  math(EXPR stop "${ARGC} - 2")
-  if(stop GREATER_EQUAL 2)
-    foreach(i RANGE 2 ${stop})
-      math(EXPR j "${i} + 1")
-      if("${ARGV${j}}" STREQUAL "" AND "${ARGV${i}}" IN_LIST single)
-        list(APPEND missing "${ARGV${i}}")
-      endif()
-    endforeach()
+  # A single-value keyword given only "" (e.g. "${UNSET_VAR}") means what
+  # leaving it out means (BUILDER, DOCKERFILE: the default), except where
+  # leaving out its value is an error (VERSION, SIGN_KEY, ...: "missing").
+  _multiarch_given_empty(given_empty 2 single)
+  list(APPEND missing ${given_empty})
+  # TAGS given but holding no tag (TAGS "" or TAGS ${EMPTY}) is an error,
+  # not the default tag: a push under a tag nobody named.  (The other
+  # lists given empty hold none, as an empty CMake list does.)
+  if("TAGS" IN_LIST missing OR (DEFINED arg_TAGS AND "${arg_TAGS}" STREQUAL ""))
+    _multiarch_fail("${name}" "TAGS is given without a tag (\"\"); give TAGS <tag>... or leave "
+      "TAGS out for the default tag, the version.")
   endif()
-  # A keyword of tags or KEY=VALUE pairs given only "" holds one empty
-  # value, which a loop over it would skip: the tags would be the default
-  # ones, the pairs none, silently.
-  foreach(kw TAGS PROMOTE_TAGS BUILD_ARGS LABELS ANNOTATIONS SECRETS)
-    if(DEFINED arg_${kw} AND "${arg_${kw}}" STREQUAL "")
-      if(kw MATCHES "^(BUILD_ARGS|LABELS)$")
-        _multiarch_check_pairs(add_multiarch_image "${name}" ${kw} "" GIVEN_EMPTY)
-      endif()
-      _multiarch_fail("${name}" "${kw} is given the empty value \"\"; give ${kw} <value>... "
-        "or leave ${kw} out.")
-    endif()
-  endforeach()
   _multiarch_image_check_name("${name}")
   _multiarch_image_check_repository("${name}" "${arg_REPOSITORY}")
   _multiarch_image_platforms("${name}" "${arg_PLATFORMS}" platforms)
@@ -71,10 +60,11 @@ function(_multiarch_image_parse d name)
     if(arg_VERSION STREQUAL "")
       _multiarch_fail("${name}" "no TAGS given and the project has no VERSION; "
         "add TAGS <tag>... or project(... VERSION x.y.z).")
-    elseif(arg_VERSION MATCHES "\\+")
-      _multiarch_fail("${name}" "no TAGS given, and the default tag, the VERSION "
-        "\"${arg_VERSION}\", cannot be a tag: a tag cannot hold \"+\" (build metadata). Give "
-        "TAGS <tag>... (e.g. TAGS ${CMAKE_MATCH_0}), or a VERSION without +<build>.")
+    elseif(arg_VERSION MATCHES "^([^+]*)\\+")
+      _multiarch_fail("${name}" "no TAGS given, and the default tag, the version "
+        "\"${arg_VERSION}\" (from VERSION, MULTIARCH_VERSION or PROJECT_VERSION), cannot be a "
+        "tag: a tag cannot hold \"+\" (build metadata). Give TAGS <tag>... (e.g. TAGS "
+        "${CMAKE_MATCH_1}), or a version without +<build>.")
     endif()
     set(arg_TAGS "${arg_VERSION}")
   endif()
@@ -605,7 +595,7 @@ function(_multiarch_signing_declare)
   set(recursive "${arg_SIGN_RECURSIVE}")
   foreach(keyword SIGN_KEY VERIFY_KEY SIGN_RECURSIVE)
     if("missing:${keyword}" IN_LIST arg_MISSING_VALUES)
-      _multiarch_fail("${name}" "${keyword} is given without a value; "
+      _multiarch_fail("${name}" "${keyword} is given without a value (or with \"\"); "
         "write ${keyword} <value> or leave the keyword out.")
     endif()
   endforeach()

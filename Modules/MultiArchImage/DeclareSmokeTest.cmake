@@ -8,8 +8,9 @@ include("${CMAKE_CURRENT_LIST_DIR}/GeneratedFiles.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Platforms.cmake")
 
 function(_multiarch_smoke_test_declare image)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "EXPECT_SAME_OUTPUT" "NAME;EXPECT_OUTPUT;TIMEOUT"
-    "COMMAND;PLATFORMS;ENV")
+  set(single NAME EXPECT_OUTPUT TIMEOUT)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EXPECT_SAME_OUTPUT" "${single}" "COMMAND;PLATFORMS;ENV")
+  _multiarch_given_empty(given_empty 1 single)  # ("": as if left out)
   set(where "add_multiarch_smoke_test(${image})")
   _multiarch_check_keywords(add_multiarch_smoke_test "${image}" "${arg_UNPARSED_ARGUMENTS}")
   _multiarch_smoke_image_platforms("${where}" "${image}" image_platforms)

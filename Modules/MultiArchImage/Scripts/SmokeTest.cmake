@@ -98,7 +98,7 @@ if(NOT rc MATCHES "^[0-9]+$")
   execute_process(COMMAND "${docker}" rm --force "${container}" OUTPUT_QUIET ERROR_QUIET)
 endif()
 
-set(expect "${MULTIARCH_EXPECT_OUTPUT}")
+string(CONCAT expect "${MULTIARCH_EXPECT_OUTPUT}")  # (set() would misread PARENT_SCOPE)
 foreach(pair "PLATFORM=${platform}" "OS=${os}" "ARCH=${arch}" "VARIANT=${variant}" "MACHINE=${machine}")
   string(REGEX MATCH "^([A-Z]+)=(.*)$" _ "${pair}")
   string(REPLACE "@${CMAKE_MATCH_1}@" "${CMAKE_MATCH_2}" expect "${expect}")
