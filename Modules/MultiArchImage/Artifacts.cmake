@@ -645,9 +645,7 @@ function(_multiarch_artifacts_write_manifest targets)
     MULTIARCH_BUILD_PLATFORM "${MULTIARCH_SUBBUILD_PLATFORM}"
     MULTIARCH_LIBRARY_DIRS "${dirs}"
     MULTIARCH_ARTIFACTS_BUILD_DIR "${CMAKE_BINARY_DIR}")
-  # (Generator expressions: quoted at a level no folder needs, chosen
-  # before they are evaluated.)
-  string(APPEND content "set(MULTIARCH_PROJECT_LIBRARY_DIRS [=====[${project_dirs}]=====])\n")
+  _multiarch_set_generated_line(content MULTIARCH_PROJECT_LIBRARY_DIRS "${project_dirs}")
   foreach(t IN LISTS targets)
     get_target_property(type "${t}" TYPE)
     get_property(mode GLOBAL PROPERTY _MULTIARCH_ARTIFACT_MODE_${t})
@@ -660,10 +658,9 @@ function(_multiarch_artifacts_write_manifest targets)
     else()
       set(file "$<TARGET_FILE:${t}>")
     endif()
-    # (A target's name is a valid variable name; its file's path comes from
-    # a generator expression, quoted at a level no path needs.)
+    # (A target's name is a valid variable name.)
     _multiarch_set_lines(content "MULTIARCH_ARTIFACT_TYPE_${t}" "${type}")
-    string(APPEND content "set(MULTIARCH_ARTIFACT_FILE_${t} [=====[${file}]=====])\n")
+    _multiarch_set_generated_line(content "MULTIARCH_ARTIFACT_FILE_${t}" "${file}")
   endforeach()
   _multiarch_write_input("${CMAKE_BINARY_DIR}/multiarch-artifacts$<$<BOOL:$<CONFIG>>:-$<CONFIG>>.cmake"
     "MultiArchImage (the ARTIFACTS this build makes)" "${content}" GENERATE)

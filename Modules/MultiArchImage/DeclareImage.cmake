@@ -557,14 +557,13 @@ function(_multiarch_image_declare d)
     SIGN_RECURSIVE "${arg_SIGN_RECURSIVE}" PROMOTE_TAG_COUNT ${promote_count}
     MISSING_VALUES ${missing_values} IMAGE_FILE "${image_file}" STATE_DIR "${state_dir}"
     LINES_VAR signing_lines)
-  # The required results are known when the build system is generated: a
-  # generator expression, in a bracket deeper than any entry needs (test
-  # names and result paths hold no "]=====]").
+  # The required results are known when the build system is generated.
   set(content "")
   _multiarch_set_lines(content MULTIARCH_IMAGE_FILE "${image_file}")
-  string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n"
-    "set(MULTIARCH_REQUIRED_RESULTS [=====[$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>]=====])\n"
-    "${signing_lines}")
+  string(APPEND content "include(\"\${MULTIARCH_IMAGE_FILE}\")\n")
+  _multiarch_set_generated_line(content MULTIARCH_REQUIRED_RESULTS
+    "$<TARGET_PROPERTY:${name},MULTIARCH_REQUIRED_RESULTS>")
+  string(APPEND content "${signing_lines}")
   _multiarch_write_input("${promote_file}" "add_multiarch_image(${name})" "${content}" GENERATE)
   string(JOIN " " promote_text ${arg_PROMOTE_TAGS})
   add_custom_target(${name}-promote

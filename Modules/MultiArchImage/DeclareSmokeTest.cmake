@@ -34,6 +34,7 @@ function(_multiarch_smoke_test_declare image)
   set(script_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Scripts")
   _multiarch_docker(docker)
   set(fixture "multiarch:${image}:smoke${count}")
+  _multiarch_enable_testing()
   set(output_files "")
   set(test_names "")
 
@@ -66,7 +67,6 @@ function(_multiarch_smoke_test_declare image)
 
     set(test_name "${image}[${platform}]${suffix}")
     list(APPEND test_names "${test_name}")
-    _multiarch_enable_testing()
     add_test(NAME "${test_name}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${test_file}" -P "${script_dir}/SmokeTest.cmake")
     # The test's own TIMEOUT kills the container; CTest's is a backstop
@@ -99,7 +99,6 @@ function(_multiarch_smoke_test_declare image)
       MULTIARCH_RESULT_FILE "${result_file}"
       MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
     _multiarch_write_input("${test_file}" "add_multiarch_smoke_test(${image} ... EXPECT_SAME_OUTPUT)" "${content}")
-    _multiarch_enable_testing()
     add_test(NAME "${test_name}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${test_file}" -P "${script_dir}/SameOutput.cmake")
     set_tests_properties("${test_name}" PROPERTIES

@@ -42,6 +42,14 @@ function(_multiarch_set_lines out)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
+# Appends a `set(<var> <value>)` line to <out> for a <value> holding
+# generator expressions (content for _multiarch_write_input's GENERATE):
+# their bracket is chosen before they are evaluated, so it is a level no
+# evaluated value here holds (paths, test names).
+function(_multiarch_set_generated_line out var value)
+  set(${out} "${${out}}set(${var} [=====[${value}]=====])\n" PARENT_SCOPE)
+endfunction()
+
 # Writes <content> to <path> unless it already holds exactly that, so that
 # reconfiguring does not touch files that did not change.
 function(_multiarch_write_if_changed path content)

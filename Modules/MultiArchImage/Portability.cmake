@@ -73,6 +73,7 @@ function(_multiarch_portability_declare name platforms image_file file state_dir
     COMMENT "Checking the Dockerfile and build context of ${name} for portability"
     USES_TERMINAL VERBATIM)
 
+  _multiarch_enable_testing()
   set(results "")
   foreach(platform IN LISTS platforms)
     _multiarch_platform_parts("${platform}" os arch variant)
@@ -86,7 +87,6 @@ function(_multiarch_portability_declare name platforms image_file file state_dir
       MULTIARCH_PLATFORM "${platform}"
       MULTIARCH_RESULT_FILE "${result}")
     _multiarch_write_input("${input}" "add_multiarch_image(${name})" "${content}")
-    _multiarch_enable_testing()
     add_test(NAME "${test}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${input}" "-DMULTIARCH_AUDIT_TOOL=${tool}"
               -P "${scripts}/AuditVariant.cmake")
