@@ -184,18 +184,21 @@ endfunction()
 # normalised platforms its nodes build.  Fails the script, naming the
 # nodes that do not answer, when the builder cannot start.  TEXT <output>:
 # what an inspection of a builder whose every node runs printed just before
-# (EnsureBuilder's): parsed instead of inspecting again.
+# (EnsureBuilder's): parsed instead of inspecting again.  RESULT <exit
+# code> [TEXT <stdout>] [ERROR <stderr>]: the caller ran the command of
+# _multiarch_builder_inspect_command itself (beside others, with
+# _multiarch_capture_together); this is what it gave.
 function(_multiarch_builder_platforms docker builder prefix)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "TEXT" "")
-  if(NOT "${arg_TEXT}" STREQUAL "")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "TEXT;RESULT;ERROR" "")
+  if(NOT "${arg_RESULT}" STREQUAL "")
+    set(b_rc "${arg_RESULT}")
+    set(b_out "${arg_TEXT}")
+    set(b_err "${arg_ERROR}")
+  elseif(NOT "${arg_TEXT}" STREQUAL "")
     set(b_rc 0)
     set(b_out "${arg_TEXT}")
   else()
-    _multiarch_buildx(args "${docker}")
-    list(APPEND args inspect --bootstrap)
-    if(builder)
-      list(APPEND args "${builder}")
-    endif()
+    _multiarch_builder_inspect_command(args "${docker}" "${builder}")
     _multiarch_capture(b ${args})
   endif()
   if(NOT b_rc EQUAL 0)
@@ -261,6 +264,17 @@ function(_multiarch_loopback_host host out)
     set(result TRUE)
   endif()
   set(${out} ${result} PARENT_SCOPE)
+endfunction()
+
+# <out>: the inspection that _multiarch_builder_platforms reads, `docker
+# buildx inspect --bootstrap [<builder>]`.
+function(_multiarch_builder_inspect_command out docker builder)
+  _multiarch_buildx(args "${docker}")
+  list(APPEND args inspect --bootstrap)
+  if(NOT builder STREQUAL "")
+    list(APPEND args "${builder}")
+  endif()
+  set(${out} "${args}" PARENT_SCOPE)
 endfunction()
 
 # The registry host of an image reference, empty for Docker Hub (as docker:

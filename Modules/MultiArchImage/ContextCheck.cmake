@@ -5,8 +5,10 @@
 # checks (`docker buildx build --call check`) are reported the same way.
 # The same walk of the context writes the image target's depfile (every
 # file and folder the build sends), also with PORTABILITY_CHECK OFF.
-# Scripts/BuildImage.cmake calls _multiarch_check_context before building;
-# Scripts/CheckContext.cmake (the <name>-check target) runs it alone.
+# Scripts/BuildImage.cmake runs it before building, beside its other
+# read-only checks (_multiarch_context_check_command, then
+# _multiarch_context_check_result); Scripts/CheckContext.cmake (the
+# <name>-check target) runs it alone (_multiarch_check_context).
 
 include_guard(GLOBAL)
 include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
@@ -110,14 +112,32 @@ endfunction()
 # follows (_multiarch_report_build_checks), not run here (`--call check`, a
 # solve of its own that sends the context once more).
 function(_multiarch_check_context)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "BUILDKIT_CHECKS_IN_BUILD" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
+  _multiarch_context_check_command(cmd ${ARGV})
+  set(check_rc 0)
+  if(cmd)
+    _multiarch_capture(check ${cmd})
+  endif()
+  _multiarch_context_check_result(RESULT "${check_rc}" OUTPUT "${check_out}" ERROR "${check_err}" ${ARGV})
+endfunction()
+
+# The two halves of _multiarch_check_context, for a caller that runs the
+# check beside other commands (_multiarch_capture_together), with the same
+# keywords: <out> is the command to run (empty: nothing to run, with
+# PORTABILITY_CHECK OFF and no DEPFILE); _multiarch_context_check_result,
+# given its exit code, stdout and stderr (RESULT, OUTPUT, ERROR; RESULT 0
+# for none), reports the findings and fails the script on an error.
+function(_multiarch_context_check_command out)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BUILDKIT_CHECKS_IN_BUILD" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
   set(name "${MULTIARCH_NAME}")
-  set(docker "${MULTIARCH_DOCKER}")
   if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
     _multiarch_die("image ${name}: the portability check tool \"${MULTIARCH_AUDIT_TOOL}\" does not "
       "exist; build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
   endif()
   _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
+  set(${out} "" PARENT_SCOPE)
+  if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF" AND NOT arg_DEPFILE)
+    return()
+  endif()
   _multiarch_context_command(cmd)
   if(arg_DEPFILE)
     _multiarch_append_args(cmd --depfile "${arg_DEPFILE}" --depfile-target "${arg_DEPFILE_TARGET}")
@@ -126,32 +146,44 @@ function(_multiarch_check_context)
     endforeach()
   endif()
   if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
-    if(arg_DEPFILE)
-      _multiarch_capture(walk ${cmd} --no-check)
-      if(NOT walk_rc EQUAL 0)
-        _multiarch_die("image ${name}: cannot read the build context (${walk_rc}): ${walk_err}Nothing was built.")
+    list(APPEND cmd --no-check)
+  else()
+    foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
+      _multiarch_append_args(cmd --allow "${a}")
+    endforeach()
+    if(NOT arg_BUILDKIT_CHECKS_IN_BUILD)
+      set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
+      _multiarch_buildkit_lint("${lint_file}")
+      if(EXISTS "${lint_file}")
+        list(APPEND cmd --lint-file "${lint_file}")
       endif()
+    endif()
+  endif()
+  set(${out} "${cmd}" PARENT_SCOPE)
+endfunction()
+
+function(_multiarch_context_check_result)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "BUILDKIT_CHECKS_IN_BUILD"
+    "DEPFILE;DEPFILE_TARGET;RESULT;OUTPUT;ERROR" "DEPENDS")
+  set(name "${MULTIARCH_NAME}")
+  set(check_rc "${arg_RESULT}")
+  set(check_out "${arg_OUTPUT}")
+  set(check_err "${arg_ERROR}")
+  if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
+    if(arg_DEPFILE AND NOT check_rc EQUAL 0)
+      _multiarch_die("image ${name}: cannot read the build context (${check_rc}): ${check_err}Nothing was built.")
     endif()
     message(STATUS "multiarch: PORTABILITY_CHECK is OFF for image ${name}")
     return()
   endif()
-
   string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
-  foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
-    _multiarch_append_args(cmd --allow "${a}")
-  endforeach()
-  set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
-  message(STATUS "multiarch: checking ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
-  if(NOT arg_BUILDKIT_CHECKS_IN_BUILD)
-    _multiarch_buildkit_lint("${lint_file}")
-    if(EXISTS "${lint_file}")
-      list(APPEND cmd --lint-file "${lint_file}")
-    endif()
-  endif()
-  _multiarch_capture(check ${cmd})
+  message(STATUS "multiarch: checked ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
   if(check_rc EQUAL 1 AND arg_BUILDKIT_CHECKS_IN_BUILD AND MULTIARCH_PORTABILITY_CHECK STREQUAL "ERROR")
     # Errors stop the build, so BuildKit's checks would not be seen at all:
     # run them now and report everything together.
+    _multiarch_context_check_command(cmd DEPFILE "${arg_DEPFILE}" DEPFILE_TARGET
+      "${arg_DEPFILE_TARGET}" DEPENDS ${arg_DEPENDS} BUILDKIT_CHECKS_IN_BUILD)
+    set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
     _multiarch_buildkit_lint("${lint_file}")
     if(EXISTS "${lint_file}")
       list(APPEND cmd --lint-file "${lint_file}")

@@ -44,6 +44,75 @@ function(_multiarch_capture prefix)
   set(${prefix}_rc "${rc}" PARENT_SCOPE)
 endfunction()
 
+# Runs several commands at once and waits for all of them.  Arguments:
+# pairs <prefix> <list variable>, the variable holding a command built
+# with _multiarch_append_args; sets <prefix>_out, <prefix>_err and
+# <prefix>_rc for each, as _multiarch_capture does.  Through
+# `multiarch-audit together` (MULTIARCH_AUDIT_TOOL in the caller's scope,
+# the tool of the script's input); a single command, or any without the
+# tool, one after another.
+function(_multiarch_capture_together)
+  # The commands are read through their callers' variable names, so every
+  # name of this function's own starts with _mct_ (no caller's is hidden).
+  if(ARGC EQUAL 0)
+    return()
+  endif()
+  math(EXPR _mct_last "${ARGC} - 1")
+  set(_mct_prefixes "")
+  set(_mct_k 0)
+  foreach(_mct_i RANGE 0 ${_mct_last} 2)
+    math(EXPR _mct_v "${_mct_i} + 1")
+    set(_mct_job_${_mct_k} "${${ARGV${_mct_v}}}")
+    math(EXPR _mct_k "${_mct_k} + 1")
+    list(APPEND _mct_prefixes "${ARGV${_mct_i}}")
+  endforeach()
+  list(LENGTH _mct_prefixes _mct_count)
+  math(EXPR _mct_top "${_mct_count} - 1")
+  set(_mct_tool "${MULTIARCH_AUDIT_TOOL}")
+  if(_mct_count EQUAL 1 OR _mct_tool STREQUAL "" OR NOT EXISTS "${_mct_tool}")
+    foreach(_mct_k RANGE 0 ${_mct_top})
+      list(GET _mct_prefixes ${_mct_k} _mct_p)
+      execute_process(COMMAND ${_mct_job_${_mct_k}} OUTPUT_VARIABLE _mct_out
+        ERROR_VARIABLE _mct_err RESULT_VARIABLE _mct_rc)
+      set(${_mct_p}_out "${_mct_out}" PARENT_SCOPE)
+      set(${_mct_p}_err "${_mct_err}" PARENT_SCOPE)
+      set(${_mct_p}_rc "${_mct_rc}" PARENT_SCOPE)
+    endforeach()
+    return()
+  endif()
+  set(_mct_base "${MULTIARCH_STATE_DIR}")
+  if(_mct_base STREQUAL "" OR NOT IS_DIRECTORY "${_mct_base}")
+    set(_mct_base "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  string(RANDOM LENGTH 12 _mct_suffix)
+  set(_mct_dir "${_mct_base}/.multiarch-together-${_mct_suffix}")
+  file(MAKE_DIRECTORY "${_mct_dir}")
+  set(_mct_cmd "")
+  _multiarch_append_args(_mct_cmd "${_mct_tool}" together --dir "${_mct_dir}")
+  foreach(_mct_k RANGE 0 ${_mct_top})
+    # The command's elements stay escaped: string(APPEND), not list(APPEND).
+    list(LENGTH _mct_job_${_mct_k} _mct_n)
+    string(APPEND _mct_cmd ";--job;${_mct_n};${_mct_job_${_mct_k}}")
+  endforeach()
+  execute_process(COMMAND ${_mct_cmd} OUTPUT_VARIABLE _mct_said ERROR_VARIABLE _mct_said
+    RESULT_VARIABLE _mct_rc)
+  if(NOT _mct_rc EQUAL 0 OR NOT EXISTS "${_mct_dir}/status")
+    file(REMOVE_RECURSE "${_mct_dir}")
+    _multiarch_die("${_mct_tool} together could not run its commands (${_mct_rc}): ${_mct_said}")
+  endif()
+  file(STRINGS "${_mct_dir}/status" _mct_statuses)
+  foreach(_mct_k RANGE 0 ${_mct_top})
+    list(GET _mct_prefixes ${_mct_k} _mct_p)
+    list(GET _mct_statuses ${_mct_k} _mct_status)
+    file(READ "${_mct_dir}/${_mct_k}.out" _mct_out)
+    file(READ "${_mct_dir}/${_mct_k}.err" _mct_err)
+    set(${_mct_p}_out "${_mct_out}" PARENT_SCOPE)
+    set(${_mct_p}_err "${_mct_err}" PARENT_SCOPE)
+    set(${_mct_p}_rc "${_mct_status}" PARENT_SCOPE)
+  endforeach()
+  file(REMOVE_RECURSE "${_mct_dir}")
+endfunction()
+
 # Fails unless the Dockerfile and the context of image <name> are still
 # there: they were checked when CMake ran, but may have gone since.
 function(_multiarch_require_inputs name dockerfile context)

@@ -18,7 +18,7 @@ if(NOT MULTIARCH_AUDIT_TOOL OR NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
   _multiarch_die("BuildImage.cmake needs -DMULTIARCH_AUDIT_TOOL=<multiarch-audit>; got "
     "\"${MULTIARCH_AUDIT_TOOL}\". Build it (target MultiArchImage::audit) or reinstall MultiArchImage.")
 endif()
-include("${CMAKE_CURRENT_LIST_DIR}/../Builder.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../Preflight.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/../ContextCheck.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/../Metadata.cmake")
 
@@ -88,117 +88,62 @@ _multiarch_merge_metadata(labels annotations "${metadata_defaults}" "${MULTIARCH
 
 # 1. Preconditions, before a byte is sent.
 _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTEXT}")
-# (No `buildx version` first: the builder's inspection below fails, and
-# says how to install Buildx, where it is missing.)
-# A builder declared with add_multiarch_builder is created (or repaired) first.
+# A builder declared with add_multiarch_builder is created (or repaired)
+# first, in this process; no bootstrap there: the inspection below does it,
+# unless the builder was found unchanged and running (its inspection then
+# serves).
 set(builder_file "${MULTIARCH_BUILDER_FILE}")
 set(inspected "")
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
-  # In this process; no bootstrap there: the inspect below does it, unless
-  # the builder was found unchanged and running (its inspection then serves).
   include("${CMAKE_CURRENT_LIST_DIR}/../BuilderSetup.cmake")
   _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
     FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)"
     INSPECT_VAR inspected)
 endif()
-# One `docker buildx inspect --bootstrap`: its output also gives the driver
-# and each node's options, which the checks below read.
-_multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins TEXT "${inspected}")
-set(builder "${ins_NAME}")
-set(supported "${ins_SUPPORTED}")
-set(flags "")
-if(MULTIARCH_BUILDER)
-  list(APPEND flags EXPLICIT)
+# The read-only checks, their commands side by side (one wait instead of
+# three): the builder's inspection (unless EnsureBuilder's serves; no
+# `buildx version` first: where Buildx is missing, the inspection fails and
+# says how to install it), the registry probe (Preflight.cmake), and the
+# context check (ContextCheck.cmake), which also writes the image target's
+# depfile from its walk of the context: a change of a file the build sends,
+# of the builder's declaration, or of git's HEAD and the ref it names (a
+# new commit: new revision, epoch and @GIT_SHA@ tags) reruns it without
+# reconfiguring.  Their results are then read in this order, so the first
+# failing check is the one reported.
+set(jobs "")
+if(inspected STREQUAL "")
+  _multiarch_builder_inspect_command(inspect_cmd "${docker}" "${MULTIARCH_BUILDER}")
+  list(APPEND jobs inspect inspect_cmd)
 endif()
-if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
-  list(APPEND flags DECLARED)
+list(GET TAGS 0 first_tag)
+_multiarch_probe_command(reach_cmd "${first_tag}")
+if(reach_cmd)
+  list(APPEND jobs reach reach_cmd)
 endif()
-_multiarch_require_builder_driver(ins IMAGE "${name}" REPOSITORY "${repo}"
-  DOCKERFILE "${MULTIARCH_DOCKERFILE}" BUILD_ARGS ${MULTIARCH_BUILD_ARGS}
-  AUDIT_TOOL "${MULTIARCH_AUDIT_TOOL}" ${flags})
-# A builder that answers inspect but cannot work (e.g. the docker driver
-# with no daemon behind it) says why in its error lines.
-set(builder_errors "")
-if(NOT ins_ERROR STREQUAL "")
-  list(APPEND builder_errors "${ins_ERROR}")
-endif()
-if(ins_COUNT GREATER 0)
-  foreach(i RANGE 1 ${ins_COUNT})
-    if(NOT ins_${i}_ERROR STREQUAL "")
-      list(APPEND builder_errors "node ${ins_${i}_NAME}: ${ins_${i}_ERROR}")
-    endif()
-  endforeach()
-endif()
-if(NOT supported AND builder_errors)
-  string(JOIN "; " errors_text ${builder_errors})
-  _multiarch_die("image ${name}: builder \"${builder}\" is not usable: ${errors_text}. Fix: start "
-    "what it runs on (the Docker daemon, the BuildKit daemon at its endpoint) or choose another "
-    "builder (MULTIARCH_BUILDER / BUILDER). Nothing was pushed.")
-endif()
-set(missing "")
-foreach(p IN LISTS MULTIARCH_PLATFORMS)
-  if(NOT p IN_LIST supported)
-    list(APPEND missing "${p}")
-  endif()
-endforeach()
-if(missing)
-  string(JOIN ", " missing_text ${missing})
-  string(JOIN ", " supported_text ${supported})
-  _multiarch_die("image ${name}: builder \"${builder}\" cannot build ${missing_text}. "
-    "It supports: ${supported_text}. Fix: register QEMU emulators on the builder's host "
-    "(e.g. apt install qemu-user-static binfmt-support, then recreate the builder), use a builder "
-    "with a node for that platform (add_multiarch_builder, or MULTIARCH_BUILDER / BUILDER), "
-    "or remove the platform from PLATFORMS. Nothing was pushed.")
-endif()
-
-# The registry answers (a missing tag is fine; no connection is not).
-string(REGEX MATCH "^[^/]+" registry_host "${repo}")
-if(MULTIARCH_PLAIN_HTTP)
-  file(DOWNLOAD "http://${registry_host}/v2/" STATUS reach TIMEOUT 20)
-  list(GET reach 0 reach_code)
-  if(NOT reach_code EQUAL 0)
-    list(GET reach 1 reach_why)
-    _multiarch_die("image ${name}: the plain-HTTP registry ${registry_host} does not answer at "
-      "http://${registry_host}/v2/: ${reach_why}. Fix: start it or correct REPOSITORY. Nothing was pushed.")
-  endif()
-else()
-  list(GET TAGS 0 first_tag)
-  _multiarch_buildx(buildx "${docker}")
-  _multiarch_capture(reach ${buildx} imagetools inspect --builder "${builder}" --raw
-    "${repo}:${first_tag}")
-  string(STRIP "${reach_err}" reach_err)
-  if(NOT reach_rc EQUAL 0 AND reach_err MATCHES "server gave HTTP response to HTTPS client")
-    _multiarch_die("image ${name}: registry ${registry_host} answers plain HTTP, not HTTPS (${reach_err}). "
-      "Plain HTTP to a registry other than loopback needs an explicit opt-in: "
-      "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
-      "Nothing was pushed.")
-  endif()
-  # Buildx's message quotes the reference, whose name may hold any of these
-  # words (a repository "team/certificate-store", a digest with "401"):
-  # match what Buildx says around it.
-  string(REGEX REPLACE "^[^/]+/" "" repo_path "${repo}")
-  string(REPLACE "${repo_path}" "<repository>" reach_said "${reach_err}")
-  string(REPLACE "${first_tag}" "<tag>" reach_said "${reach_said}")
-  if(NOT reach_rc EQUAL 0 AND reach_said MATCHES
-      "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
-    _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
-      "Fix: start the registry or correct REPOSITORY; for a registry that needs a login, run "
-      "docker login ${registry_host} first. Nothing was pushed.")
-  endif()
-endif()
-
-# The context check (CheckContext.cmake), which also writes the depfile of
-# the image target from its walk of the context: a change of a file the
-# build sends, of the builder's declaration, or of git's HEAD and the ref it
-# names (a new commit: new revision, epoch and @GIT_SHA@ tags) reruns it
-# without reconfiguring.
 set(declared_builder "")
 if(EXISTS "${builder_file}")
   set(declared_builder "${builder_file}")
 endif()
 include("${MULTIARCH_PORTABILITY_FILE}")
-_multiarch_check_context(DEPFILE "${MULTIARCH_DEPFILE}" DEPFILE_TARGET "${stamp}"
+set(context_args DEPFILE "${MULTIARCH_DEPFILE}" DEPFILE_TARGET "${stamp}"
   DEPENDS ${declared_builder} ${git_FILES} BUILDKIT_CHECKS_IN_BUILD)
+_multiarch_context_check_command(context_cmd ${context_args})
+set(context_rc 0)
+if(context_cmd)
+  list(APPEND jobs context context_cmd)
+endif()
+_multiarch_capture_together(${jobs})
+if(inspected STREQUAL "")
+  _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins
+    RESULT "${inspect_rc}" TEXT "${inspect_out}" ERROR "${inspect_err}")
+else()
+  _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins TEXT "${inspected}")
+endif()
+_multiarch_preflight_builder(ins)
+set(builder "${ins_NAME}")
+_multiarch_preflight_registry(REACH_RC "${reach_rc}" REACH_ERR "${reach_err}" PROBE_TAG "${first_tag}")
+_multiarch_context_check_result(RESULT "${context_rc}" OUTPUT "${context_out}"
+  ERROR "${context_err}" ${context_args})
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
@@ -353,6 +298,11 @@ if(NOT MULTIARCH_SBOM STREQUAL "off")
 endif()
 set(attestations_json "{}")
 string(JSON entry_count LENGTH "${index}" manifests)
+# Each platform's attestation manifest, found in the index, then all read
+# at once.
+set(att_platforms "")
+set(att_digests "")
+set(att_refs "")
 foreach(entry IN LISTS pushed)
   string(REGEX MATCH "^([^=]+)=(.+)$" _ "${entry}")
   set(p "${CMAKE_MATCH_1}")
@@ -376,7 +326,18 @@ foreach(entry IN LISTS pushed)
     endif()
     continue()
   endif()
-  _multiarch_read_index("${docker}" "${builder}" "${repo}@${att_digest}" att)
+  list(APPEND att_platforms "${p}")
+  list(APPEND att_digests "${att_digest}")
+  list(APPEND att_refs "${repo}@${att_digest}")
+endforeach()
+if(att_refs)
+  _multiarch_read_indexes("${docker}" "${builder}" att ${att_refs})
+endif()
+set(n 0)
+foreach(p IN LISTS att_platforms)
+  list(GET att_digests ${n} att_digest)
+  math(EXPR n "${n} + 1")
+  set(att "${att_${n}}")
   set(one "{}")
   string(JSON one SET "${one}" manifest "\"${att_digest}\"")
   string(JSON layer_count ERROR_VARIABLE e LENGTH "${att}" layers)

@@ -15,6 +15,7 @@
 #include "context.hpp"
 #include "elf.hpp"
 #include "resolve.hpp"
+#include "together.hpp"
 
 #ifndef MULTIARCH_AUDIT_VERSION
 #define MULTIARCH_AUDIT_VERSION "0"
@@ -62,6 +63,11 @@ const char* const kUsage =
     "      they load, found in the folders in order (another CPU's library passed over),\n"
     "      breadth first, and those not found, as JSON: {\"files\": [...], \"libraries\":\n"
     "      [... with \"name\" and \"needed_by\"], \"unresolved\": [{\"name\", \"needed_by\"}]}.\n"
+    "  multiarch-audit together --dir <folder> (--job <n> <program> <arg>...)...\n"
+    "      Runs the jobs at once, each <n> words long (program and arguments, no shell),\n"
+    "      with stdin /dev/null and stdout and stderr in <folder>/<i>.out and <i>.err (i from\n"
+    "      0), waits for all and writes <folder>/status, one line per job: its exit code,\n"
+    "      \"killed by signal <n>\" or why it could not start.  Exit code 0 once all ended.\n"
     "Findings are printed as \"error|warning|accepted: <where>: <what> [<rule>]\", then a\n"
     "summary line.  Exit code: 0 no error found, 1 errors found, 2 bad usage or input.\n";
 
@@ -345,6 +351,34 @@ int identify(Args& args, std::ostream& out) {
   return rc;
 }
 
+int together(Args& args) {
+  std::string dir;
+  std::vector<std::vector<std::string>> jobs;
+  while (!args.done()) {
+    std::string a = args.take();
+    if (a == "--dir") {
+      dir = args.value(a);
+    } else if (a == "--job") {
+      size_t n = count_arg(args.value(a), "--job");
+      if (n == 0) throw Usage("--job needs at least the program");
+      std::vector<std::string> job;
+      for (size_t i = 0; i < n; ++i) job.push_back(args.value("--job " + std::to_string(n)));
+      jobs.push_back(std::move(job));
+    } else {
+      throw Usage("together: unexpected \"" + a + "\"");
+    }
+  }
+  if (dir.empty()) throw Usage("together needs --dir <folder>");
+  std::string text;
+  for (const std::string& status : run_together(dir, jobs)) text += status + "\n";
+  const std::string path = dir + "/status";
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) throw InputError("cannot write " + path);
+  return 0;
+}
+
 }  // namespace
 
 int cli_main(const std::vector<std::string>& a, int stdin_fd, std::ostream& out, std::ostream& err) {
@@ -363,6 +397,7 @@ int cli_main(const std::vector<std::string>& a, int stdin_fd, std::ostream& out,
     if (a[1] == "identify") return identify(args, out);
     if (a[1] == "resolve") return resolve(args, out);
     if (a[1] == "platform") return platform_command(args, out);
+    if (a[1] == "together") return together(args);
     if (a[1] == "final-base" || a[1] == "from-images") return bases_command(a[1], args, out);
     throw Usage("unknown command \"" + a[1] + "\"");
   } catch (const Usage& e) {

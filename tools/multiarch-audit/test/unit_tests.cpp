@@ -35,6 +35,7 @@
 #include "platform.hpp"
 #include "rules.hpp"
 #include "tar.hpp"
+#include "together.hpp"
 
 using namespace multiarch;
 namespace fs = std::filesystem;
@@ -1804,6 +1805,53 @@ TEST(cli_errors_are_clear) {
   CHECK_HAS(out, "more findings not shown");
 }
 
+
+// ---------------------------------------------------------------- together
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream o;
+  o << in.rdbuf();
+  return o.str();
+}
+
+// Each job waits (up to 10 s) for the file the other one makes: run one
+// after the other, the first would give up and fail; at once, both pass.
+TEST(together_runs_its_jobs_at_once) {
+  TempDir d;
+  const std::string a = (d.path / "a").string(), b = (d.path / "b").string();
+  auto waiter = [](const std::string& mine, const std::string& theirs) {
+    return std::vector<std::string>{"sh", "-c", "touch '" + mine + "'; i=0; while [ ! -e '" + theirs +
+                                "' ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done; [ -e '" + theirs + "' ]"};
+  };
+  std::vector<std::vector<std::string>> jobs = {waiter(a, b), waiter(b, a),
+                                                {"sh", "-c", "printf 'out;put'; printf 'err' >&2; exit 7"},
+                                                {"/nonexistent/program"}, {"sh", "-c", "kill -9 $$"}};
+  std::vector<std::string> st = run_together(d.path.string(), jobs);
+  CHECK(st.size() == 5);
+  CHECK(st[0] == "0");
+  CHECK(st[1] == "0");
+  CHECK(st[2] == "7");
+  CHECK(slurp(d.path / "2.out") == "out;put");
+  CHECK(slurp(d.path / "2.err") == "err");
+  CHECK(st[3] == "No such file or directory");
+  CHECK(fs::exists(d.path / "3.out") && fs::exists(d.path / "3.err"));
+  CHECK(st[4] == "killed by signal 9");
+}
+
+TEST(together_command_line) {
+  TempDir d;
+  std::string out, err;
+  CHECK(run_cli({"together", "--dir", d.path.string(), "--job", "3", "sh", "-c"}, out, err) == 2);
+  CHECK_HAS(err, "--job 3 needs a value");
+  CHECK(run_cli({"together", "--job", "1", "true"}, out, err) == 2);
+  CHECK_HAS(err, "together needs --dir <folder>");
+  CHECK(run_cli({"together", "--dir", d.path.string(), "--job", "0"}, out, err) == 2);
+  CHECK_HAS(err, "--job needs at least the program");
+  CHECK(run_cli({"together", "--dir", d.path.string(), "--job", "2", "sh", "-c", "--job", "1", "false"}, out,
+                err) == 0);
+  CHECK(slurp(d.path / "status") == "2\n1\n");
+}
 }  // namespace
 
 int main() {
