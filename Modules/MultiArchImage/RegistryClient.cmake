@@ -21,20 +21,25 @@ endfunction()
 # bytes as text.  Fails the script if the registry cannot give it.
 function(_multiarch_read_index docker builder ref out_json)
   _multiarch_read_indexes("${docker}" "${builder}" read "${ref}")
+  if(NOT read_1_ERROR STREQUAL "")
+    _multiarch_die("${read_1_ERROR}")
+  endif()
   set(${out_json} "${read_1}" PARENT_SCOPE)
 endfunction()
 
 # Reads each <ref> at once (one Buildx call each, side by side); sets
-# <prefix>_1, <prefix>_2... to their raw bytes as text, in the order given.
-# Fails the script, naming the reference, if the registry cannot give one.
+# <prefix>_1, <prefix>_2... to their raw bytes as text, in the order given,
+# and <prefix>_<i>_ERROR to why one could not be read (empty when it was),
+# for the caller to report in its own order.
 function(_multiarch_read_indexes docker builder prefix)
   set(refs ${ARGN})
   if(MULTIARCH_PLAIN_HTTP)
     set(i 0)
     foreach(ref IN LISTS refs)
       math(EXPR i "${i} + 1")
-      _multiarch_download_manifest("${ref}" body)
+      _multiarch_download_manifest("${ref}" body error)
       set(${prefix}_${i} "${body}" PARENT_SCOPE)
+      set(${prefix}_${i}_ERROR "${error}" PARENT_SCOPE)
     endforeach()
     return()
   endif()
@@ -54,16 +59,19 @@ function(_multiarch_read_indexes docker builder prefix)
   set(i 0)
   foreach(ref IN LISTS refs)
     math(EXPR i "${i} + 1")
+    set(error "")
     if(NOT r${i}_rc EQUAL 0)
-      _multiarch_die("cannot read ${ref} from the registry: ${r${i}_err}")
+      set(error "cannot read ${ref} from the registry: ${r${i}_err}")
     endif()
     set(${prefix}_${i} "${r${i}_out}" PARENT_SCOPE)
+    set(${prefix}_${i}_ERROR "${error}" PARENT_SCOPE)
   endforeach()
 endfunction()
 
 # <out_json>: the manifest at <ref> from a plain-HTTP registry, read over
-# its HTTP API without credentials.  Fails the script if it cannot be read.
-function(_multiarch_download_manifest ref out_json)
+# its HTTP API without credentials; <error_out>: why it could not be read
+# (empty when it was).
+function(_multiarch_download_manifest ref out_json error_out)
   _multiarch_split_ref("${ref}" host path reference)
   string(RANDOM LENGTH 10 suffix)
   set(tmp "${CMAKE_CURRENT_BINARY_DIR}/.multiarch-index-${suffix}.json")
@@ -71,14 +79,17 @@ function(_multiarch_download_manifest ref out_json)
     HTTPHEADER "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json"
     STATUS status TIMEOUT 60)
   list(GET status 0 code)
+  set(body "")
+  set(error "")
   if(NOT code EQUAL 0)
-    file(REMOVE "${tmp}")
     list(GET status 1 why)
-    _multiarch_die("cannot read ${ref} from the plain-HTTP registry ${host}: ${why}")
+    set(error "cannot read ${ref} from the plain-HTTP registry ${host}: ${why}")
+  else()
+    file(READ "${tmp}" body)
   endif()
-  file(READ "${tmp}" body)
   file(REMOVE "${tmp}")
   set(${out_json} "${body}" PARENT_SCOPE)
+  set(${error_out} "${error}" PARENT_SCOPE)
 endfunction()
 
 # Points each of <tags> of <repo> at the index <digest> (no rebuild: the
@@ -125,6 +136,9 @@ function(_multiarch_tag_index docker builder repo digest)
   set(i 0)
   foreach(t IN LISTS tags)
     math(EXPR i "${i} + 1")
+    if(NOT tagged_${i}_ERROR STREQUAL "")
+      _multiarch_die("${tagged_${i}_ERROR}")
+    endif()
     string(SHA256 tagged_digest "${tagged_${i}}")
     if(NOT "sha256:${tagged_digest}" STREQUAL digest)
       _multiarch_die("after tagging, ${repo}:${t} points at sha256:${tagged_digest}, not at ${digest}. "

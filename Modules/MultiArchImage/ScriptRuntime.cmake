@@ -44,6 +44,21 @@ function(_multiarch_capture prefix)
   set(${prefix}_rc "${rc}" PARENT_SCOPE)
 endfunction()
 
+# <out>: one job of `multiarch-audit together --jobs-file`, its words the
+# arguments after <out>, as a command list expanded into execute_process
+# gives them.
+function(_multiarch_job_words out)
+  math(EXPR words "${ARGC} - 1")
+  set(text "job ${words}\n")
+  if(words GREATER 0)
+    foreach(i RANGE 1 ${words})
+      string(LENGTH "${ARGV${i}}" length)
+      string(APPEND text "${length}\n${ARGV${i}}\n")
+    endforeach()
+  endif()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
 # Runs several commands at once and waits for all of them.  Arguments:
 # pairs <prefix> <list variable>, the variable holding a command built
 # with _multiarch_append_args; sets <prefix>_out, <prefix>_err and
@@ -87,15 +102,16 @@ function(_multiarch_capture_together)
   string(RANDOM LENGTH 12 _mct_suffix)
   set(_mct_dir "${_mct_base}/.multiarch-together-${_mct_suffix}")
   file(MAKE_DIRECTORY "${_mct_dir}")
-  set(_mct_cmd "")
-  _multiarch_append_args(_mct_cmd "${_mct_tool}" together --dir "${_mct_dir}")
+  # The jobs go in a file, each word as execute_process would pass it
+  # (_multiarch_job_words): no list expansion can run two of them together.
+  set(_mct_jobs "")
   foreach(_mct_k RANGE 0 ${_mct_top})
-    # The command's elements stay escaped: string(APPEND), not list(APPEND).
-    list(LENGTH _mct_job_${_mct_k} _mct_n)
-    string(APPEND _mct_cmd ";--job;${_mct_n};${_mct_job_${_mct_k}}")
+    _multiarch_job_words(_mct_words ${_mct_job_${_mct_k}})
+    string(APPEND _mct_jobs "${_mct_words}")
   endforeach()
-  execute_process(COMMAND ${_mct_cmd} OUTPUT_VARIABLE _mct_said ERROR_VARIABLE _mct_said
-    RESULT_VARIABLE _mct_rc)
+  file(WRITE "${_mct_dir}/jobs" "${_mct_jobs}")
+  execute_process(COMMAND "${_mct_tool}" together --dir "${_mct_dir}" --jobs-file "${_mct_dir}/jobs"
+    OUTPUT_VARIABLE _mct_said ERROR_VARIABLE _mct_said RESULT_VARIABLE _mct_rc)
   if(NOT _mct_rc EQUAL 0 OR NOT EXISTS "${_mct_dir}/status")
     file(REMOVE_RECURSE "${_mct_dir}")
     _multiarch_die("${_mct_tool} together could not run its commands (${_mct_rc}): ${_mct_said}")

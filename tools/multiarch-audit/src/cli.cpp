@@ -63,8 +63,9 @@ const char* const kUsage =
     "      they load, found in the folders in order (another CPU's library passed over),\n"
     "      breadth first, and those not found, as JSON: {\"files\": [...], \"libraries\":\n"
     "      [... with \"name\" and \"needed_by\"], \"unresolved\": [{\"name\", \"needed_by\"}]}.\n"
-    "  multiarch-audit together --dir <folder> (--job <n> <program> <arg>...)...\n"
-    "      Runs the jobs at once, each <n> words long (program and arguments, no shell),\n"
+    "  multiarch-audit together --dir <folder> (--job <n> <program> <arg>... | --jobs-file <file>)...\n"
+    "      Runs the jobs at once, each <n> words long (program and arguments, no shell;\n"
+    "      in a jobs file: \"job <n>\\n\" then \"<length>\\n<word>\\n\" per word),\n"
     "      with stdin /dev/null and stdout and stderr in <folder>/<i>.out and <i>.err (i from\n"
     "      0), waits for all and writes <folder>/status, one line per job: its exit code,\n"
     "      \"killed by signal <n>\" or why it could not start.  Exit code 0 once all ended.\n"
@@ -364,6 +365,8 @@ int together(Args& args) {
       std::vector<std::string> job;
       for (size_t i = 0; i < n; ++i) job.push_back(args.value("--job " + std::to_string(n)));
       jobs.push_back(std::move(job));
+    } else if (a == "--jobs-file") {
+      for (auto& job : read_jobs_file(args.value(a))) jobs.push_back(std::move(job));
     } else {
       throw Usage("together: unexpected \"" + a + "\"");
     }

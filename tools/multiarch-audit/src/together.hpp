@@ -13,4 +13,9 @@ namespace multiarch {
 // says it: "No such file or directory").  Never runs a shell.
 std::vector<std::string> run_together(const std::string& dir, const std::vector<std::vector<std::string>>& jobs);
 
+// The jobs of a file written for `together --jobs-file`: for each job,
+// "job <number of words>\n", then each word as "<length in bytes>\n<bytes>\n"
+// (any bytes, ";" and newlines included).  Throws InputError when malformed.
+std::vector<std::vector<std::string>> read_jobs_file(const std::string& path);
+
 }  // namespace multiarch

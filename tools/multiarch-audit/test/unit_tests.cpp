@@ -1851,6 +1851,21 @@ TEST(together_command_line) {
   CHECK(run_cli({"together", "--dir", d.path.string(), "--job", "2", "sh", "-c", "--job", "1", "false"}, out,
                 err) == 0);
   CHECK(slurp(d.path / "status") == "2\n1\n");
+
+  // A jobs file: words of any bytes, each job apart from the next.
+  d.write("jobs", "job 3\n6\nprintf\n4\n<%s>\n7\na;b\nc[d\njob 1\n4\ntrue\n");
+  const std::string jobs = (d.path / "jobs").string();
+  std::vector<std::vector<std::string>> read = read_jobs_file(jobs);
+  CHECK(read.size() == 2);
+  CHECK(read.size() == 2 && read[0].size() == 3 && read[0][2] == "a;b\nc[d" && read[1][0] == "true");
+  CHECK(run_cli({"together", "--dir", d.path.string(), "--jobs-file", jobs}, out, err) == 0);
+  CHECK(slurp(d.path / "0.out") == "<a;b\nc[d>");
+  CHECK(slurp(d.path / "status") == "0\n0\n");
+  for (const char* bad : {"job 1\n9\nshort\n", "job x\n", "jab 1\n1\na\n", "job 2\n1\na\n"}) {
+    d.write("bad", bad);
+    CHECK(run_cli({"together", "--dir", d.path.string(), "--jobs-file", (d.path / "bad").string()}, out, err) == 2);
+    CHECK_HAS(err, "jobs file");
+  }
 }
 }  // namespace
 
