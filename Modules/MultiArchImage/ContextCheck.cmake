@@ -130,12 +130,12 @@ endfunction()
 
 # The two halves of _multiarch_check_context, for a caller that runs the
 # check beside other commands (_multiarch_capture_together), with the same
-# keywords: <out> is the command to run (empty: nothing to run, with
+# keywords (and QUIET: no "checking" line): <out> is the command to run (empty: nothing to run, with
 # PORTABILITY_CHECK OFF and no DEPFILE); _multiarch_context_check_result,
 # given its exit code, stdout and stderr (RESULT, OUTPUT, ERROR; RESULT 0
 # for none), reports the findings and fails the script on an error.
 function(_multiarch_context_check_command out)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BUILDKIT_CHECKS_IN_BUILD" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BUILDKIT_CHECKS_IN_BUILD;QUIET" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
   set(name "${MULTIARCH_NAME}")
   if(NOT EXISTS "${MULTIARCH_AUDIT_TOOL}")
     _multiarch_die("image ${name}: the portability check tool \"${MULTIARCH_AUDIT_TOOL}\" does not "
@@ -156,8 +156,10 @@ function(_multiarch_context_check_command out)
   if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
     list(APPEND cmd --no-check)
   else()
-    string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
-    message(STATUS "multiarch: checking ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
+    if(NOT arg_QUIET)
+      string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
+      message(STATUS "multiarch: checking ${MULTIARCH_DOCKERFILE} and its context for ${platform_list}")
+    endif()
     foreach(a IN LISTS MULTIARCH_PORTABILITY_ALLOW)
       _multiarch_append_args(cmd --allow "${a}")
     endforeach()
@@ -190,7 +192,7 @@ function(_multiarch_context_check_result)
     # Errors stop the build, so BuildKit's checks would not be seen at all:
     # run them now and report everything together.
     _multiarch_context_check_command(cmd DEPFILE "${arg_DEPFILE}" DEPFILE_TARGET
-      "${arg_DEPFILE_TARGET}" DEPENDS ${arg_DEPENDS} BUILDKIT_CHECKS_IN_BUILD)
+      "${arg_DEPFILE_TARGET}" DEPENDS ${arg_DEPENDS} BUILDKIT_CHECKS_IN_BUILD QUIET)
     set(lint_file "${MULTIARCH_STATE_DIR}/buildkit-checks.tsv")
     _multiarch_buildkit_lint("${lint_file}")
     if(EXISTS "${lint_file}")
