@@ -55,6 +55,52 @@ class PlatformTable(unittest.TestCase):
                     self.assertEqual(c[1:], t[1:])
 
 
+class RegistryProbe(unittest.TestCase):
+    """What the registry probe's answer means (Preflight.cmake), without a
+    registry: a missing tag is fine, no connection or no login is not, and
+    words of the reference itself (a port 54011 holds "401", a repository
+    may be named "certificate") are not taken for Buildx's words."""
+
+    def judge(self, repo, tag, rc, err):
+        work = Path(tempfile.mkdtemp())
+        script = work / "probe.cmake"
+        script.write_text("\n".join([
+            "cmake_minimum_required(VERSION 3.20)",
+            f"include([[{SOURCE_DIR}/Modules/MultiArchImage/Preflight.cmake]])",
+            "set(MULTIARCH_NAME app)",
+            f"set(MULTIARCH_REPOSITORY [[{repo}]])",
+            f"_multiarch_preflight_registry(REACH_RC {rc} REACH_ERR [[{err}]] PROBE_TAG [[{tag}]])",
+            'message("usable")']) + "\n")
+        return run(["cmake", "-P", script])
+
+    def test_answers(self):
+        cases = [
+            ("127.0.0.1:54011/test/fault-d313f1c5", "candidate", 1,
+             "ERROR: 127.0.0.1:54011/test/fault-d313f1c5:candidate: not found", True),
+            ("127.0.0.1:5000/team/certificate-store", "401", 1,
+             "ERROR: 127.0.0.1:5000/team/certificate-store:401: not found", True),
+            ("127.0.0.1:5000/a/b", "t", 0, "", True),
+            ("127.0.0.1:54011/test/down", "t", 1,
+             'ERROR: failed to do request: Head "http://127.0.0.1:54011/v2/test/down/manifests/t": '
+             "dial tcp 127.0.0.1:54011: connect: connection refused", False),
+            ("127.0.0.1:5011/test/login", "t", 1,
+             "ERROR: unexpected status from HEAD request to http://127.0.0.1:5011/v2/test/login/manifests/t: "
+             "401 Unauthorized", False),
+            ("127.0.0.1:5000/a/b", "denied", 1, "ERROR: 127.0.0.1:5000/a/b:denied: not found", True),
+        ]
+        for repo, tag, rc, err, usable in cases:
+            with self.subTest(err=err):
+                proc = self.judge(repo, tag, rc, err)
+                flat = " ".join(proc.stdout.split())
+                if usable:
+                    self.assertEqual(proc.returncode, 0, proc.stdout)
+                    self.assertIn("usable", flat)
+                else:
+                    self.assertNotEqual(proc.returncode, 0, proc.stdout)
+                    self.assertIn(f"the registry of {repo} cannot be used", flat)
+                    self.assertIn("Nothing was pushed", flat)
+
+
 class GeneratedFiles(unittest.TestCase):
     """Every value reaches a script as it was given, through the one writer
     of generated files (bracket arguments at a level chosen per value)."""

@@ -107,12 +107,16 @@ function(_multiarch_preflight_registry)
       "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
       "Nothing was pushed.")
   endif()
-  # Buildx's message quotes the reference, whose name may hold any of these
-  # words (a repository "team/certificate-store", a digest with "401"):
-  # match what Buildx says around it.
+  # Buildx's message quotes the reference, whose host, port and name may
+  # hold any of these words (a repository "team/certificate-store", a port
+  # 54011 with "401"): match what Buildx says around it.
+  # (The tag only where it follows the name: a tag "t" is in many words.)
   string(REGEX REPLACE "^[^/]+/" "" repo_path "${repo}")
-  string(REPLACE "${repo_path}" "<repository>" reach_said "${reach_err}")
-  string(REPLACE "${arg_PROBE_TAG}" "<tag>" reach_said "${reach_said}")
+  string(REPLACE "${repo_path}:${arg_PROBE_TAG}" "<repository>:<tag>" reach_said "${reach_err}")
+  string(REPLACE "${repo_path}/manifests/${arg_PROBE_TAG}" "<repository>/manifests/<tag>" reach_said
+    "${reach_said}")
+  string(REPLACE "${repo_path}" "<repository>" reach_said "${reach_said}")
+  string(REPLACE "${registry_host}" "<registry>" reach_said "${reach_said}")
   if(NOT reach_rc EQUAL 0 AND reach_said MATCHES
       "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
     _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "
