@@ -38,6 +38,20 @@ class Build(TestCase):
             self.assertEqual(files["machine"].decode().strip(), MACHINE[platform], platform)
             self.assertEqual(files["greeting"].decode().strip(), "hi")
 
+    def test_tags_named_like_keywords_are_recorded(self):
+        # One tag each, named like keywords of the package's own helpers:
+        # they stay tags (image.json is what promotion reads).
+        repo = unique_repo("keywordtags")
+        project = Project("keywordtags", image(["linux/amd64"], "TAGS DIGEST PROMOTE_TAGS PUSHED"),
+                          {"Dockerfile": "FROM scratch\nCOPY hello.txt /\n", "hello.txt": "hello\n"})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        info = project.image_json("app")
+        self.assertEqual(info["tags"], ["DIGEST"])
+        self.assertEqual(info["promote_tags"], ["PUSHED"])
+        self.assertEqual(self.registry.manifest(repo_path(repo), "DIGEST")[1], info["digest"])
+
     def test_failing_build_sets_no_tag(self):
         repo = unique_repo("failing")
         project = Project("failing", image(["linux/amd64", "linux/arm64"]), {

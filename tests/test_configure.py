@@ -69,7 +69,7 @@ class RegistryProbe(unittest.TestCase):
             f"include([[{SOURCE_DIR}/Modules/MultiArchImage/Preflight.cmake]])",
             "set(MULTIARCH_NAME app)",
             f"set(MULTIARCH_REPOSITORY [[{repo}]])",
-            f"_multiarch_preflight_registry(REACH_RC {rc} REACH_ERR [[{err}]] PROBE_TAG [[{tag}]])",
+            f"_multiarch_preflight_registry({rc} [[{err}]] [[{tag}]])",
             'message("usable")']) + "\n")
         return run(["cmake", "-P", script])
 
@@ -87,6 +87,15 @@ class RegistryProbe(unittest.TestCase):
              "ERROR: unexpected status from HEAD request to http://127.0.0.1:5011/v2/test/login/manifests/t: "
              "401 Unauthorized", False),
             ("127.0.0.1:5000/a/b", "denied", 1, "ERROR: 127.0.0.1:5000/a/b:denied: not found", True),
+            # The name within the host, a port with "401", a one-letter name.
+            ("localhost:54011/local", "t", 1, "ERROR: localhost:54011/local:t: not found", True),
+            ("registry.example.com:4010/registry", "t", 1,
+             "ERROR: registry.example.com:4010/registry:t: not found", True),
+            ("127.0.0.1:5000/t", "t", 1,
+             'ERROR: failed to do request: Head "http://127.0.0.1:5000/v2/t/manifests/t": '
+             "dial tcp 127.0.0.1:5000: connect: connection refused", False),
+            ("127.0.0.1:54011/x", "v1", 1,
+             "ERROR: failed to authorize: 127.0.0.1:54011/x: unauthorized: authentication required", False),
         ]
         for repo, tag, rc, err, usable in cases:
             with self.subTest(err=err):

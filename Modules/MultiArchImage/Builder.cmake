@@ -184,23 +184,29 @@ endfunction()
 # normalised platforms its nodes build.  Fails the script, naming the
 # nodes that do not answer, when the builder cannot start.  TEXT <output>:
 # what an inspection of a builder whose every node runs printed just before
-# (EnsureBuilder's): parsed instead of inspecting again.  RESULT <exit
-# code> [TEXT <stdout>] [ERROR <stderr>]: the caller ran the command of
-# _multiarch_builder_inspect_command itself (beside others, with
-# _multiarch_capture_together); this is what it gave.
+# (EnsureBuilder's): parsed instead of inspecting again.
 function(_multiarch_builder_platforms docker builder prefix)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "TEXT;RESULT;ERROR" "")
-  if(NOT "${arg_RESULT}" STREQUAL "")
-    set(b_rc "${arg_RESULT}")
-    set(b_out "${arg_TEXT}")
-    set(b_err "${arg_ERROR}")
-  elseif(NOT "${arg_TEXT}" STREQUAL "")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "TEXT" "")
+  if(NOT "${arg_TEXT}" STREQUAL "")
     set(b_rc 0)
     set(b_out "${arg_TEXT}")
+    set(b_err "")
   else()
     _multiarch_builder_inspect_command(args "${docker}" "${builder}")
     _multiarch_capture(b ${args})
   endif()
+  _multiarch_builder_read_inspection("${docker}" "${builder}" ${prefix} "${b_rc}" "${b_out}" "${b_err}")
+  foreach(v IN LISTS ${prefix}_VARS)
+    set(${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+  set(${prefix}_SUPPORTED "${${prefix}_SUPPORTED}" PARENT_SCOPE)
+endfunction()
+
+# As _multiarch_builder_platforms, for an inspection (the command of
+# _multiarch_builder_inspect_command) that the caller ran itself, beside
+# others (_multiarch_capture_together): <rc>, <out> and <err> are what it
+# gave.  Also sets <prefix>_VARS, the names of the variables it set.
+function(_multiarch_builder_read_inspection docker builder prefix b_rc b_out b_err)
   if(NOT b_rc EQUAL 0)
     # No Buildx at all: say how to get it (one more call, on this path only).
     _multiarch_require_buildx("${docker}")
@@ -254,6 +260,7 @@ function(_multiarch_builder_platforms docker builder prefix)
     set(${v} "${${v}}" PARENT_SCOPE)
   endforeach()
   set(${prefix}_SUPPORTED "${platforms}" PARENT_SCOPE)
+  set(${prefix}_VARS "${vars}" PARENT_SCOPE)
 endfunction()
 
 # Whether <host> (a reference's registry part, host[:port]) is on this

@@ -125,15 +125,16 @@ function(_multiarch_check_context)
   if(NOT "${cmd}" STREQUAL "")
     _multiarch_capture(check ${cmd})
   endif()
-  _multiarch_context_check_result(RESULT "${check_rc}" OUTPUT "${check_out}" ERROR "${check_err}" ${args})
+  _multiarch_context_check_result("${check_rc}" "${check_out}" "${check_err}" ${args})
 endfunction()
 
 # The two halves of _multiarch_check_context, for a caller that runs the
 # check beside other commands (_multiarch_capture_together), with the same
-# keywords (and QUIET: no "checking" line): <out> is the command to run (empty: nothing to run, with
-# PORTABILITY_CHECK OFF and no DEPFILE); _multiarch_context_check_result,
-# given its exit code, stdout and stderr (RESULT, OUTPUT, ERROR; RESULT 0
-# for none), reports the findings and fails the script on an error.
+# keywords (and QUIET: no "checking" line).  <out>: the command to run
+# (empty: nothing to run, with PORTABILITY_CHECK OFF and no DEPFILE).
+# _multiarch_context_check_result(<rc> <stdout> <stderr> <keywords>...),
+# given what it gave (<rc> 0 when nothing ran), reports the findings and
+# fails the script on an error.
 function(_multiarch_context_check_command out)
   cmake_parse_arguments(PARSE_ARGV 1 arg "BUILDKIT_CHECKS_IN_BUILD;QUIET" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
   set(name "${MULTIARCH_NAME}")
@@ -174,13 +175,9 @@ function(_multiarch_context_check_command out)
   set(${out} "${cmd}" PARENT_SCOPE)
 endfunction()
 
-function(_multiarch_context_check_result)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "BUILDKIT_CHECKS_IN_BUILD"
-    "DEPFILE;DEPFILE_TARGET;RESULT;OUTPUT;ERROR" "DEPENDS")
+function(_multiarch_context_check_result check_rc check_out check_err)
+  cmake_parse_arguments(PARSE_ARGV 3 arg "BUILDKIT_CHECKS_IN_BUILD" "DEPFILE;DEPFILE_TARGET" "DEPENDS")
   set(name "${MULTIARCH_NAME}")
-  set(check_rc "${arg_RESULT}")
-  set(check_out "${arg_OUTPUT}")
-  set(check_err "${arg_ERROR}")
   if(MULTIARCH_PORTABILITY_CHECK STREQUAL "OFF")
     if(arg_DEPFILE AND NOT check_rc EQUAL 0)
       _multiarch_die("image ${name}: cannot read the build context (${check_rc}): ${check_err}Nothing was built.")

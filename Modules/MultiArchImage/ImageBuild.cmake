@@ -13,12 +13,11 @@ include("${CMAKE_CURRENT_LIST_DIR}/Metadata.cmake")
 # <out>: the build command, pushing the index by digest only (no tag moves),
 # with the REPRODUCIBLE options, the attestations, the cache, the build
 # arguments (SOURCE_DATE_EPOCH <EPOCH> first; a BUILD_ARGS value of the
-# user's wins), LABELS, ANNOTATIONS and secrets; BUILDX "<words>": how
-# Buildx is run; BUILDER <name>; METADATA <file>: Buildx's metadata file.
-# (Lists are given quoted, as one value each: no value of theirs can be
-# taken for a keyword.)  Also writes the image's Bake file.
-function(_multiarch_build_command out)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDX;BUILDER;EPOCH;METADATA;LABELS;ANNOTATIONS" "")
+# user's wins), <labels>, <annotations> (lists) and secrets; <buildx>: how
+# Buildx is run (a list of words); <metadata>: Buildx's metadata file.
+# (Arguments by position, not keyword: a builder or a label may be named
+# like any keyword.)  Also writes the image's Bake file.
+function(_multiarch_build_command out buildx builder epoch metadata labels annotations)
   set(insecure "")
   if(MULTIARCH_PLAIN_HTTP)
     set(insecure ",registry.insecure=true")
@@ -58,7 +57,7 @@ function(_multiarch_build_command out)
   # BuildKit takes SOURCE_DATE_EPOCH for the config's "created" and history;
   # an index even for one platform (the read-back and index annotations need
   # one).  A BUILD_ARGS value of the user's comes after and wins.
-  set(build_args "SOURCE_DATE_EPOCH=${arg_EPOCH}")
+  set(build_args "SOURCE_DATE_EPOCH=${epoch}")
   list(LENGTH MULTIARCH_PLATFORMS platform_count)
   if(platform_count EQUAL 1)
     list(APPEND build_args "BUILDKIT_MULTI_PLATFORM=1")
@@ -69,12 +68,12 @@ function(_multiarch_build_command out)
     _multiarch_append_args(build_args "${a}")
   endforeach()
   string(JOIN "," platform_list ${MULTIARCH_PLATFORMS})
-  set(cmd ${arg_BUILDX} build
-    --builder "${arg_BUILDER}"
+  set(cmd ${buildx} build
+    --builder "${builder}"
     --platform "${platform_list}"
     --file "${MULTIARCH_DOCKERFILE}"
     --output "${output}"
-    --metadata-file "${arg_METADATA}")
+    --metadata-file "${metadata}")
   foreach(a IN LISTS attest)
     _multiarch_append_args(cmd --attest "${a}")
   endforeach()
@@ -87,10 +86,10 @@ function(_multiarch_build_command out)
   foreach(a IN LISTS build_args)
     _multiarch_append_args(cmd --build-arg "${a}")
   endforeach()
-  foreach(a IN LISTS arg_LABELS)
+  foreach(a IN LISTS labels)
     _multiarch_append_args(cmd --label "${a}")
   endforeach()
-  foreach(a IN LISTS arg_ANNOTATIONS)
+  foreach(a IN LISTS annotations)
     _multiarch_append_args(cmd --annotation "${a}")
   endforeach()
   foreach(a IN LISTS MULTIARCH_SECRETS)
@@ -99,21 +98,17 @@ function(_multiarch_build_command out)
   list(APPEND cmd "${MULTIARCH_CONTEXT}")
   _multiarch_write_bake_file(FILE "${MULTIARCH_BAKE_FILE}" TARGET "${MULTIARCH_BAKE_TARGET}"
     CONTEXT "${MULTIARCH_CONTEXT}" DOCKERFILE "${MULTIARCH_DOCKERFILE}" PLATFORMS ${MULTIARCH_PLATFORMS}
-    ARGS ${build_args} LABELS ${arg_LABELS} ANNOTATIONS ${arg_ANNOTATIONS} SECRETS ${MULTIARCH_SECRETS}
+    ARGS ${build_args} LABELS ${labels} ANNOTATIONS ${annotations} SECRETS ${MULTIARCH_SECRETS}
     ATTEST ${attest} OUTPUT "${output}" CACHE_FROM ${cache_from} CACHE_TO ${cache_to})
   set(${out} "${cmd}" PARENT_SCOPE)
 endfunction()
 
-# Reads the index <DIGEST> back from the registry (through BUILDER) and
+# Reads the index <digest> back from the registry (through <builder>) and
 # checks that it holds exactly the declared platforms and, for each, the
 # requested attestations; fails the script ("No tag was set.") otherwise.
 # Sets <prefix>_PUSHED to "<platform>=<manifest digest>" for each platform
 # and <prefix>_ATTESTATIONS to the JSON that image.json records.
-function(_multiarch_verify_pushed_index prefix)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DOCKER;BUILDER;DIGEST" "")
-  set(docker "${arg_DOCKER}")
-  set(builder "${arg_BUILDER}")
-  set(digest "${arg_DIGEST}")
+function(_multiarch_verify_pushed_index prefix docker builder digest)
   set(repo "${MULTIARCH_REPOSITORY}")
   set(name "${MULTIARCH_NAME}")
   _multiarch_read_index("${docker}" "${builder}" "${repo}@${digest}" index)
@@ -240,44 +235,43 @@ function(_multiarch_verify_attestations out index pushed docker builder digest)
 endfunction()
 
 # Writes <name>.image.json (MULTIARCH_IMAGE_JSON) for the pushed and tagged
-# index <DIGEST>: repository, TAGS, PROMOTE_TAGS and their PROMOTE_ALIASES,
-# VERSION, LABELS, ANNOTATIONS, the PUSHED platforms (as
-# _multiarch_verify_pushed_index gives them), ATTESTATIONS (its JSON) and
-# whether the build was reproducible; replaced whole, never half-written.
-# (Lists are given quoted, as one value each: a tag named like a keyword
-# stays a tag.)
-function(_multiarch_write_image_json)
-  cmake_parse_arguments(PARSE_ARGV 0 arg ""
-    "DIGEST;VERSION;ATTESTATIONS;TAGS;PROMOTE_TAGS;PROMOTE_ALIASES;LABELS;ANNOTATIONS;PUSHED" "")
+# index <digest>: the repository, the <version>, the lists <tags>,
+# <promote_tags> with their <promote_aliases>, <labels>, <annotations>, the
+# <pushed> platforms and the <attestations> JSON (as
+# _multiarch_verify_pushed_index gives them) and whether the build was
+# reproducible; replaced whole, never half-written.  (Arguments by
+# position, not keyword: a tag may be named like any keyword.)
+function(_multiarch_write_image_json digest version tags promote_tags promote_aliases labels annotations
+         pushed attestations)
   set(json "{}")
   string(JSON json SET "${json}" repository "\"${MULTIARCH_REPOSITORY}\"")
   set(tags_json "[]")
   set(i 0)
-  foreach(t IN LISTS arg_TAGS)
+  foreach(t IN LISTS tags)
     string(JSON tags_json SET "${tags_json}" ${i} "\"${t}\"")
     math(EXPR i "${i} + 1")
   endforeach()
   string(JSON json SET "${json}" tags "${tags_json}")
   # Promotion moves these (SEMVER resolved with this build's version and
   # commit), checking the aliases against the registry again then.
-  _multiarch_string_list_json(promote_json FALSE ${arg_PROMOTE_TAGS})
+  _multiarch_string_list_json(promote_json FALSE ${promote_tags})
   string(JSON json SET "${json}" promote_tags "${promote_json}")
-  _multiarch_string_list_json(aliases_json FALSE ${arg_PROMOTE_ALIASES})
+  _multiarch_string_list_json(aliases_json FALSE ${promote_aliases})
   string(JSON json SET "${json}" promote_aliases "${aliases_json}")
-  _multiarch_json_string(version_json "${arg_VERSION}")
+  _multiarch_json_string(version_json "${version}")
   string(JSON json SET "${json}" version "${version_json}")
-  _multiarch_pairs_json(labels_json "${arg_LABELS}" FALSE)
+  _multiarch_pairs_json(labels_json "${labels}" FALSE)
   string(JSON json SET "${json}" labels "${labels_json}")
-  _multiarch_annotations_json(annotations_json "${arg_ANNOTATIONS}" "${MULTIARCH_PLATFORMS}")
+  _multiarch_annotations_json(annotations_json "${annotations}" "${MULTIARCH_PLATFORMS}")
   string(JSON json SET "${json}" annotations "${annotations_json}")
-  string(JSON json SET "${json}" digest "\"${arg_DIGEST}\"")
+  string(JSON json SET "${json}" digest "\"${digest}\"")
   set(platforms_json "{}")
-  foreach(entry IN LISTS arg_PUSHED)
+  foreach(entry IN LISTS pushed)
     string(REGEX MATCH "^([^=]+)=(.+)$" _ "${entry}")
     string(JSON platforms_json SET "${platforms_json}" "${CMAKE_MATCH_1}" "\"${CMAKE_MATCH_2}\"")
   endforeach()
   string(JSON json SET "${json}" platforms "${platforms_json}")
-  string(JSON json SET "${json}" attestations "${arg_ATTESTATIONS}")
+  string(JSON json SET "${json}" attestations "${attestations}")
   if(MULTIARCH_REPRODUCIBLE)
     string(JSON json SET "${json}" reproducible true)
   else()

@@ -83,9 +83,8 @@ endfunction()
 
 # The registry answers (a missing tag is fine; no connection is not):
 # plain HTTP asked here, else what the command of _multiarch_probe_command
-# for PROBE_TAG gave (REACH_RC, REACH_ERR).
-function(_multiarch_preflight_registry)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "REACH_RC;REACH_ERR;PROBE_TAG" "")
+# for <probe_tag> gave (<reach_rc>, <reach_err>).
+function(_multiarch_preflight_registry reach_rc reach_err probe_tag)
   set(name "${MULTIARCH_NAME}")
   set(repo "${MULTIARCH_REPOSITORY}")
   string(REGEX MATCH "^[^/]+" registry_host "${repo}")
@@ -99,24 +98,30 @@ function(_multiarch_preflight_registry)
     endif()
     return()
   endif()
-  set(reach_rc "${arg_REACH_RC}")
-  string(STRIP "${arg_REACH_ERR}" reach_err)
+  string(STRIP "${reach_err}" reach_err)
   if(NOT reach_rc EQUAL 0 AND reach_err MATCHES "server gave HTTP response to HTTPS client")
     _multiarch_die("image ${name}: registry ${registry_host} answers plain HTTP, not HTTPS (${reach_err}). "
       "Plain HTTP to a registry other than loopback needs an explicit opt-in: "
       "-DMULTIARCH_PLAIN_HTTP_REGISTRIES=${registry_host} (then no credentials are sent). "
       "Nothing was pushed.")
   endif()
-  # Buildx's message quotes the reference, whose host, port and name may
-  # hold any of these words (a repository "team/certificate-store", a port
-  # 54011 with "401"): match what Buildx says around it.
-  # (The tag only where it follows the name: a tag "t" is in many words.)
+  # Buildx's message quotes the reference, whose host, port, name and tag
+  # may hold any of these words (a port 54011 holds "401", a repository
+  # "team/certificate-store", a tag "denied"): match what Buildx says around
+  # it.  The longest forms first (the name may be part of the host, a short
+  # tag part of any word), the host before the name.
   string(REGEX REPLACE "^[^/]+/" "" repo_path "${repo}")
-  string(REPLACE "${repo_path}:${arg_PROBE_TAG}" "<repository>:<tag>" reach_said "${reach_err}")
-  string(REPLACE "${repo_path}/manifests/${arg_PROBE_TAG}" "<repository>/manifests/<tag>" reach_said
-    "${reach_said}")
-  string(REPLACE "${repo_path}" "<repository>" reach_said "${reach_said}")
-  string(REPLACE "${registry_host}" "<registry>" reach_said "${reach_said}")
+  set(reach_said "${reach_err}")
+  foreach(form "${repo}:${probe_tag}" "${registry_host}/v2/${repo_path}/manifests/${probe_tag}")
+    string(REPLACE "${form}" "<reference>" reach_said "${reach_said}")
+  endforeach()
+  # The host and the name alone only as whole words: a name "t" is in
+  # "connection refused".
+  foreach(form "${registry_host}" "${repo_path}")
+    string(REGEX REPLACE "([][.*+?^$()|\\])" "\\\\\\1" pattern "${form}")
+    string(REGEX REPLACE "(^|[^A-Za-z0-9_.-])${pattern}([^A-Za-z0-9_.-]|$)" "\\1<reference>\\2"
+      reach_said "${reach_said}")
+  endforeach()
   if(NOT reach_rc EQUAL 0 AND reach_said MATCHES
       "connection refused|no such host|i/o timeout|dial tcp|certificate|[Uu]nauthorized|authentication required|denied|401")
     _multiarch_die("image ${name}: the registry of ${repo} cannot be used: ${reach_err}. "

@@ -139,16 +139,15 @@ if(NOT "${context_cmd}" STREQUAL "")
 endif()
 _multiarch_capture_together(${jobs})
 if(inspected STREQUAL "")
-  _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins
-    RESULT "${inspect_rc}" TEXT "${inspect_out}" ERROR "${inspect_err}")
+  _multiarch_builder_read_inspection("${docker}" "${MULTIARCH_BUILDER}" ins "${inspect_rc}"
+    "${inspect_out}" "${inspect_err}")
 else()
   _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins TEXT "${inspected}")
 endif()
 _multiarch_preflight_builder(ins)
 set(builder "${ins_NAME}")
-_multiarch_preflight_registry(REACH_RC "${reach_rc}" REACH_ERR "${reach_err}" PROBE_TAG "${first_tag}")
-_multiarch_context_check_result(RESULT "${context_rc}" OUTPUT "${context_out}"
-  ERROR "${context_err}" ${context_args})
+_multiarch_preflight_registry("${reach_rc}" "${reach_err}" "${first_tag}")
+_multiarch_context_check_result("${context_rc}" "${context_out}" "${context_err}" ${context_args})
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")
@@ -160,8 +159,8 @@ set(buildx "${docker}" buildx)
 if(NOT dry_run)
   _multiarch_buildx(buildx "${docker}")
 endif()
-_multiarch_build_command(cmd BUILDX "${buildx}" BUILDER "${builder}" EPOCH "${epoch}"
-  METADATA "${metadata}" LABELS "${labels}" ANNOTATIONS "${annotations}")
+_multiarch_build_command(cmd "${buildx}" "${builder}" "${epoch}" "${metadata}" "${labels}"
+  "${annotations}")
 if(dry_run)
   _multiarch_json_command(json ${cmd})
   message(STATUS "multiarch: would run: ${json}")
@@ -194,16 +193,15 @@ endif()
 _multiarch_report_build_checks("${meta}")
 
 # 3. Read the index back and compare its platforms with the declared ones.
-_multiarch_verify_pushed_index(verified DOCKER "${docker}" BUILDER "${builder}" DIGEST "${digest}")
+_multiarch_verify_pushed_index(verified "${docker}" "${builder}" "${digest}")
 
 # 4. Tag the verified index, check each tag resolves to it, record it.
 # SEMVER aliases that a higher release of the repository owns stay put.
 _multiarch_keep_higher_aliases(TAGS "${repo}" "${version}" "${TAGS_ALIASES}" "No tag was set.")
 _multiarch_tag_index("${docker}" "${builder}" "${repo}" "${digest}" ${TAGS})
 
-_multiarch_write_image_json(DIGEST "${digest}" VERSION "${version}" TAGS "${TAGS}"
-  PROMOTE_TAGS "${PROMOTE_TAGS}" PROMOTE_ALIASES "${PROMOTE_TAGS_ALIASES}" LABELS "${labels}"
-  ANNOTATIONS "${annotations}" PUSHED "${verified_PUSHED}" ATTESTATIONS "${verified_ATTESTATIONS}")
+_multiarch_write_image_json("${digest}" "${version}" "${TAGS}" "${PROMOTE_TAGS}"
+  "${PROMOTE_TAGS_ALIASES}" "${labels}" "${annotations}" "${verified_PUSHED}" "${verified_ATTESTATIONS}")
 file(WRITE "${stamp}" "${digest}\n")
 string(JOIN ", " tag_text ${TAGS})
 message(STATUS "multiarch: pushed ${repo}@${digest} (${platform_list}) as ${tag_text}; "
