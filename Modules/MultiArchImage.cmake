@@ -820,6 +820,13 @@ Docker, Buildx, the builder and the registry when the targets build.
     ``CACERT``, ``CERT``, ``KEY``, ``SERVERNAME``, ``DRIVER_OPTS``
       As above, for this node.
 
+    Each node pushes its own platforms' layers.  Two nodes pushing one same
+    layer at once can meet a registry that refuses one of the uploads
+    ("provided digest did not match uploaded content", "blob unknown"): the
+    image target then builds once more, from BuildKit's cache, before it
+    fails.  To see that error, a builder of several nodes shows Buildx's
+    progress as plain lines rather than on a terminal.
+
   Example, one native node per architecture with TLS::
 
     add_multiarch_builder(farm DRIVER remote

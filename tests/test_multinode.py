@@ -5,15 +5,18 @@ with a native node per architecture would be.  Here both run on this
 machine and the arm64 one emulates; the daemons' own build records show
 which node built what."""
 
+import http.client
 import json
 import re
 import shutil
+import threading
 import unittest
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from buildkit_nodes import (BuildkitDaemon, buildx_nodes, exported_names, make_tls, result_digest)
-from harness import (BASE_IMAGE, MACHINE, SOURCE_DIR, WORK_DIR, Project, TestCase, repo_path, run,
-                     unique_repo)
+from harness import (BASE_IMAGE, MACHINE, REGISTRY, SOURCE_DIR, WORK_DIR, Project, TestCase, free_port,
+                     repo_path, run, unique_repo)
 
 BOTH = ["linux/amd64", "linux/arm64"]
 ENSURE = SOURCE_DIR / "Modules" / "MultiArchImage" / "Scripts" / "EnsureBuilder.cmake"
@@ -22,6 +25,82 @@ ENSURE = SOURCE_DIR / "Modules" / "MultiArchImage" / "Scripts" / "EnsureBuilder.
 def would_run(output):
     """The commands a dry run of EnsureBuilder.cmake prints, without argv[0]."""
     return [json.loads(m)[1:] for m in re.findall(r"multiarch: would run: (\[.*\])", output)]
+
+
+class RacedRegistry:
+    """The suite's registry behind a proxy on a port of its own that refuses
+    the first blob upload it sees to completion as a registry that lost the
+    race between two nodes pushing one blob at once does ("provided digest
+    did not match uploaded content"); everything else passes through."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.refused = []
+        upstream_host, upstream_port = REGISTRY.split(":")
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_one_request(self):
+                try:
+                    super().handle_one_request()
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            def body(self):
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    data = b""
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        chunk = self.rfile.read(size)
+                        self.rfile.readline()
+                        if size == 0:
+                            return data
+                        data += chunk
+                return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+            def answer(self, status, headers, data, head=False):
+                self.send_response_only(status)
+                for k, v in headers:
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                length = dict((k.lower(), v) for k, v in headers).get("content-length", str(len(data)))
+                self.send_header("Content-Length", length if head else str(len(data)))
+                self.end_headers()
+                if not head:
+                    self.wfile.write(data)
+
+            def forward(self):
+                data = self.body()
+                if (self.command == "PUT" and "/blobs/uploads/" in self.path and "digest=" in self.path
+                        and not proxy.refused):
+                    proxy.refused.append(self.path)
+                    error = {"errors": [{"code": "DIGEST_INVALID",
+                                         "message": "provided digest did not match uploaded content"}]}
+                    self.answer(400, [("Content-Type", "application/json")], json.dumps(error).encode())
+                    return
+                conn = http.client.HTTPConnection(upstream_host, int(upstream_port), timeout=60)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("transfer-encoding", "connection", "content-length")}
+                headers["Content-Length"] = str(len(data))
+                conn.request(self.command, self.path, body=data, headers=headers)
+                resp = conn.getresponse()
+                payload = resp.read()
+                self.answer(resp.status, resp.getheaders(), payload, head=self.command == "HEAD")
+                conn.close()
+
+            do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class MultiNode(TestCase):
@@ -150,6 +229,38 @@ class MultiNode(TestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn(f"node {b}-arm64 is not declared; removing it", proc.stdout)
         self.assertNodes(b, declared[:1])
+
+    def test_a_layer_refused_in_the_registry_race_is_pushed_again(self):
+        raced = RacedRegistry()
+        self.addCleanup(raced.stop)
+        path = f"test/raced-{uuid.uuid4().hex[:8]}"
+        repo = f"127.0.0.1:{raced.port}/{path}"
+        project = Project("raced", self.farm() + f"""
+            add_multiarch_image(app REPOSITORY "${{REPO}}" PLATFORMS {' '.join(BOTH)}
+              BUILDER {self.builder} TAGS candidate)
+            """, {"Dockerfile": "FROM scratch\nARG TARGETARCH\nCOPY $TARGETARCH.txt /\n",
+                  "amd64.txt": "amd64\n", "arm64.txt": "arm64\n"})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(len(raced.refused), 1, "the proxy refused no upload: the test proves nothing")
+        flat = " ".join(proc.stdout.split())
+        self.assertIn("provided digest did not match uploaded content", flat)
+        self.assertIn(f"the registry refused a layer that builder {self.builder}'s nodes may have pushed", flat)
+        # (The index is read from the registry itself, not through the proxy.)
+        self.assertPushedIndex(repo, "candidate", BOTH, project.image_json("app"))
+
+    def test_a_build_that_fails_otherwise_is_not_run_twice(self):
+        repo = unique_repo("failsonce")
+        project = Project("failsonce", self.farm() + f"""
+            add_multiarch_image(app REPOSITORY "${{REPO}}" PLATFORMS {' '.join(BOTH)}
+              BUILDER {self.builder} TAGS candidate)
+            """, {"Dockerfile": "FROM scratch\nCOPY missing.txt /\n"})
+        project.configure(f"-DREPO={repo}", check=True)
+        proc = project.build_target()
+        self.assertFailsWith(proc, "docker buildx build failed", "No tag was set")
+        self.assertNotIn("once more", proc.stdout)
+        self.assertEqual(self.registry.tags(repo_path(repo)), [])
 
     def test_node_down_fails_before_pushing_and_names_the_node(self):
         spare = BuildkitDaemon(self.base, f"spare-{uuid.uuid4().hex[:4]}")

@@ -179,8 +179,26 @@ message(STATUS "multiarch: building ${repo} for ${platform_list} on builder ${bu
 # writes what they found into the metadata file, reported below (no second
 # solve with --call check).
 set(ENV{BUILDX_METADATA_WARNINGS} 1)
-# Output is not captured: buildx's progress reaches the user as it runs.
-execute_process(COMMAND ${cmd} RESULT_VARIABLE rc)
+# Buildx's progress reaches the user as it runs.  With several nodes, each
+# pushes its own platform's layers, and two that push one same layer at
+# once can meet a registry that refuses one of the two uploads ("provided
+# digest did not match uploaded content", "blob unknown": a race in the
+# registry's storage).  So there, stderr is also kept (Buildx then shows
+# plain progress), and a build refused so is run once more: BuildKit's
+# cache leaves only the push to do, and the layer is there by then.
+if(ins_COUNT GREATER 1)
+  foreach(attempt 1 2)
+    execute_process(COMMAND ${cmd} RESULT_VARIABLE rc ERROR_VARIABLE build_err ECHO_ERROR_VARIABLE)
+    if(rc EQUAL 0 OR attempt EQUAL 2 OR NOT build_err MATCHES
+        "digest did not match uploaded content|blob unknown to registry|blob upload unknown|DIGEST_INVALID|BLOB_UNKNOWN|BLOB_UPLOAD_UNKNOWN")
+      break()
+    endif()
+    message(STATUS "multiarch: the registry refused a layer that builder ${builder}'s nodes may have "
+      "pushed at the same time (see above); building ${repo} once more (from BuildKit's cache)")
+  endforeach()
+else()
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc)
+endif()
 if(NOT rc EQUAL 0)
   _multiarch_die("image ${name}: docker buildx build failed (exit ${rc}); see its output above. "
     "No tag was set.")
