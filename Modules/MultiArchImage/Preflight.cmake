@@ -9,6 +9,7 @@
 include_guard(GLOBAL)
 include("${CMAKE_CURRENT_LIST_DIR}/ScriptRuntime.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/Builder.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/RegistryClient.cmake")
 
 # <out>: the registry probe, `docker buildx imagetools inspect --raw
 # <repository>:<tag>` for the image whose image.cmake the caller has
@@ -19,12 +20,8 @@ function(_multiarch_probe_command out tag)
   if(MULTIARCH_PLAIN_HTTP)
     return()
   endif()
-  _multiarch_buildx(cmd "${MULTIARCH_DOCKER}")
-  list(APPEND cmd imagetools inspect --raw)
-  if(NOT "${MULTIARCH_BUILDER}" STREQUAL "")
-    list(APPEND cmd --builder "${MULTIARCH_BUILDER}")
-  endif()
-  list(APPEND cmd "${MULTIARCH_REPOSITORY}:${tag}")
+  _multiarch_raw_read_command(cmd "${MULTIARCH_DOCKER}" "${MULTIARCH_BUILDER}"
+    "${MULTIARCH_REPOSITORY}:${tag}")
   set(${out} "${cmd}" PARENT_SCOPE)
 endfunction()
 

@@ -43,16 +43,11 @@ function(_multiarch_read_indexes docker builder prefix)
     endforeach()
     return()
   endif()
-  _multiarch_buildx(buildx "${docker}")
   set(jobs "")
   set(i 0)
   foreach(ref IN LISTS refs)
     math(EXPR i "${i} + 1")
-    set(cmd_${i} ${buildx} imagetools inspect --raw)
-    if(NOT builder STREQUAL "")
-      list(APPEND cmd_${i} --builder "${builder}")
-    endif()
-    list(APPEND cmd_${i} "${ref}")
+    _multiarch_raw_read_command(cmd_${i} "${docker}" "${builder}" "${ref}")
     list(APPEND jobs r${i} cmd_${i})
   endforeach()
   _multiarch_capture_together(${jobs})
@@ -66,6 +61,18 @@ function(_multiarch_read_indexes docker builder prefix)
     set(${prefix}_${i} "${r${i}_out}" PARENT_SCOPE)
     set(${prefix}_${i}_ERROR "${error}" PARENT_SCOPE)
   endforeach()
+endfunction()
+
+# <out>: the command that prints the raw manifest at <ref> through Buildx
+# (`docker buildx imagetools inspect --raw [--builder <builder>] <ref>`).
+function(_multiarch_raw_read_command out docker builder ref)
+  _multiarch_buildx(cmd "${docker}")
+  list(APPEND cmd imagetools inspect --raw)
+  if(NOT builder STREQUAL "")
+    list(APPEND cmd --builder "${builder}")
+  endif()
+  list(APPEND cmd "${ref}")
+  set(${out} "${cmd}" PARENT_SCOPE)
 endfunction()
 
 # <out_json>: the manifest at <ref> from a plain-HTTP registry, read over
@@ -181,15 +188,28 @@ function(_multiarch_index_platforms json out)
   set(${out} "${result}" PARENT_SCOPE)
 endfunction()
 
-# <digest_out>: the index digest that <image_json> records; fails with the
-# target to build when the image has not been built.
-function(_multiarch_built_digest image_json name build_dir digest_out)
+# <json_out>: what <image_json> records, and <digest_out> its index digest;
+# fails with the target to build when the image has not been built
+# (<then>, if given, is what the message adds after that command).
+function(_multiarch_read_built_image image_json name build_dir json_out digest_out)
   if(NOT EXISTS "${image_json}")
+    set(then "")
+    if(ARGC GREATER 5)
+      set(then "${ARGV5}")
+    endif()
     _multiarch_die("image ${name} has not been built yet (no ${image_json}). "
-      "Build it first: cmake --build ${build_dir} --target ${name}")
+      "Build it first: cmake --build ${build_dir} --target ${name}${then}")
   endif()
   file(READ "${image_json}" image)
   string(JSON digest GET "${image}" digest)
+  set(${json_out} "${image}" PARENT_SCOPE)
+  set(${digest_out} "${digest}" PARENT_SCOPE)
+endfunction()
+
+# <digest_out>: the index digest that <image_json> records; fails with the
+# target to build when the image has not been built.
+function(_multiarch_built_digest image_json name build_dir digest_out)
+  _multiarch_read_built_image("${image_json}" "${name}" "${build_dir}" image digest)
   set(${digest_out} "${digest}" PARENT_SCOPE)
 endfunction()
 
@@ -198,8 +218,7 @@ endfunction()
 # digest>, so that tests run and read exactly what was pushed.  Fails with
 # the target to build when the image has not been built.
 function(_multiarch_pushed_variant image_json repository platform name build_dir index_out ref_out)
-  _multiarch_built_digest("${image_json}" "${name}" "${build_dir}" index_digest)
-  file(READ "${image_json}" image)
+  _multiarch_read_built_image("${image_json}" "${name}" "${build_dir}" image index_digest)
   string(JSON manifest ERROR_VARIABLE err GET "${image}" platforms "${platform}")
   if(err)
     _multiarch_die("${image_json} records no ${platform} variant of ${name}; "

@@ -28,12 +28,8 @@ if(MULTIARCH_SIGN_KEY)
   _multiarch_require_cosign("promoting ${name} with SIGN_KEY" cosign_major)
   _multiarch_require_key(SIGN_KEY "${MULTIARCH_SIGN_KEY}" TRUE)
 endif()
-if(NOT EXISTS "${MULTIARCH_IMAGE_JSON}")
-  _multiarch_die("image ${name} has not been built (no ${MULTIARCH_IMAGE_JSON}); build and test it "
-    "first: cmake --build ${MULTIARCH_BUILD_DIR} --target ${name} && ctest -L multiarch. No tag moved.")
-endif()
-file(READ "${MULTIARCH_IMAGE_JSON}" image)
-string(JSON digest GET "${image}" digest)
+_multiarch_read_built_image("${MULTIARCH_IMAGE_JSON}" "${name}" "${MULTIARCH_BUILD_DIR}" image digest
+  " && ctest -L multiarch. No tag moved.")
 _multiarch_promote_tags_of_build("${image}" "${MULTIARCH_PROMOTE_TAGS}" promote_tags promote_aliases
   version)
 if(NOT MULTIARCH_REQUIRED_RESULTS)
