@@ -72,7 +72,10 @@ Docker, Buildx, the builder and the registry when the targets build.
   1. The Dockerfile and context exist, Buildx is present, the builder
      exists (one declared with :command:`add_multiarch_builder` is created
      first) and can build every declared platform (``docker buildx inspect
-     --bootstrap``), its driver can push an index by digest (the ``docker``
+     --bootstrap``; for a docker-container builder whose nodes run on this
+     host's Docker, the last build's inspection while the builder's record,
+     its BuildKit containers, the host's binfmt_misc emulators and Buildx
+     are unchanged), its driver can push an index by digest (the ``docker``
      driver of the engine's own ``default`` builder cannot: refused with
      the ``docker buildx create ... --driver docker-container`` to run
      instead), each docker-container node has ``network=host`` when

@@ -121,6 +121,54 @@ class HostNetwork(TestCase):
         self.assertFalse(self.registry.has_repository(path))
 
 
+class InspectionReused(TestCase):
+    """Issue 14: a docker-container builder's inspection that passed is read
+    again while the builder's configuration, its BuildKit container, the
+    host's emulators and Buildx are unchanged; a change of any means a live
+    inspection, whose checks then apply."""
+
+    REUSED = "not inspected again"
+
+    def test_reused_until_the_container_or_the_builder_changes(self):
+        name = f"test-reuse-{uuid.uuid4().hex[:6]}"
+        self.addCleanup(remove_builder, name)
+        create = ["docker", "buildx", "create", "--name", name, "--driver", "docker-container",
+                  "--driver-opt", f"image={BUILDKIT_IMAGE}"]
+        run(create + ["--driver-opt", "network=host", "--bootstrap"], check=True)
+        repo = unique_repo("reuse")
+        project = Project("reuse", image(THREE, f"BUILDER {name} TAGS t"), SCRATCH)
+        project.configure(f"-DREPO={repo}", check=True)
+
+        def build(change):
+            project.write("hello.txt", f"{change}\n")
+            return project.build_target()
+
+        first = build("first")
+        self.assertEqual(first.returncode, 0, first.stdout)
+        self.assertNotIn(self.REUSED, first.stdout)
+        second = build("second")
+        self.assertEqual(second.returncode, 0, second.stdout)
+        self.assertIn(f"builder {name} unchanged since its last inspection", second.stdout)
+        self.assertPushedIndex(repo, "t", THREE, project.image_json("app"))
+
+        # The BuildKit container gone: inspected (and so started) again.
+        run(["docker", "rm", "--force", f"buildx_buildkit_{name}0"], check=True)
+        third = build("third")
+        self.assertEqual(third.returncode, 0, third.stdout)
+        self.assertNotIn(self.REUSED, third.stdout)
+        digest = self.assertPushedIndex(repo, "t", THREE, project.image_json("app"))
+
+        # The builder made anew without host networking, under the same name:
+        # the live inspection shows it, and the loopback registry is refused.
+        remove_builder(name)
+        run(create + ["--bootstrap"], check=True)
+        fourth = build("fourth")
+        self.assertFailsWith(fourth, f'builder "{name}", node "{name}0", is a docker-container node without '
+                             "host networking", "Nothing was pushed")
+        self.assertNotIn(self.REUSED, fourth.stdout)
+        self.assertEqual(self.registry.manifest(repo_path(repo), "t")[1], digest, "the tag moved")
+
+
 class DeclaredDockerContainer(TestCase):
     """add_multiarch_builder(... DRIVER docker-container DRIVER_OPTS ...
     BUILDKITD_CONFIG ...): Buildx shows the options, the build uses them."""

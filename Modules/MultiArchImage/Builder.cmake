@@ -284,6 +284,147 @@ function(_multiarch_builder_inspect_command out docker builder)
   set(${out} "${args}" PARENT_SCOPE)
 endfunction()
 
+# Buildx's configuration directory: $BUILDX_CONFIG, else
+# $DOCKER_CONFIG/buildx, else ~/.docker/buildx.
+function(_multiarch_buildx_config_dir out)
+  if(NOT "$ENV{BUILDX_CONFIG}" STREQUAL "")
+    set(dir "$ENV{BUILDX_CONFIG}")
+  elseif(NOT "$ENV{DOCKER_CONFIG}" STREQUAL "")
+    set(dir "$ENV{DOCKER_CONFIG}/buildx")
+  else()
+    set(dir "$ENV{HOME}/.docker/buildx")
+  endif()
+  set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+# An inspection read again.  `docker buildx inspect --bootstrap` of a
+# docker-container builder execs into its BuildKit container to list the
+# workers: the longest of a rebuild's checks.  What it reports can change
+# only with the builder's configuration (Buildx's record of it), its
+# BuildKit containers (recreated or restarted), the host's binfmt_misc
+# emulators (BuildKit lists the platforms it can emulate) or Buildx itself.
+# So an inspection that passed the checks is kept, per image, with a key
+# made of the four, and read again while the key is the same.  Only for a
+# named docker-container builder whose nodes all run on one Docker daemon
+# of this host (a unix:// endpoint: the kernel whose binfmt_misc is read
+# here); any other builder, and any doubt, means a live inspection.
+#
+# <out>: the command that reads the containers' identity, `docker container
+# inspect`, whose output completes the key; empty when no reuse is
+# possible.  <out>_KEY: the rest of the key.
+function(_multiarch_builder_reuse_command out docker builder)
+  set(${out} "" PARENT_SCOPE)
+  set(${out}_KEY "" PARENT_SCOPE)
+  if("${builder}" STREQUAL "" OR NOT EXISTS "/proc/sys/fs/binfmt_misc/status")
+    return()
+  endif()
+  _multiarch_buildx_config_dir(dir)
+  set(record "${dir}/instances/${builder}")
+  if(NOT EXISTS "${record}" OR IS_DIRECTORY "${record}")
+    return()
+  endif()
+  file(READ "${record}" key)
+  string(JSON driver ERROR_VARIABLE e GET "${key}" Driver)
+  if(e OR NOT driver STREQUAL "docker-container")
+    return()
+  endif()
+  string(JSON count ERROR_VARIABLE e LENGTH "${key}" Nodes)
+  if(e OR NOT count GREATER 0)
+    return()
+  endif()
+  set(endpoint "")
+  set(containers "")
+  math(EXPR last "${count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON node ERROR_VARIABLE e1 GET "${key}" Nodes ${i} Name)
+    string(JSON node_endpoint ERROR_VARIABLE e2 GET "${key}" Nodes ${i} Endpoint)
+    if(e1 OR e2 OR NOT node MATCHES "^[A-Za-z0-9_.-]+$" OR NOT node_endpoint MATCHES "^unix://"
+        OR NOT (endpoint STREQUAL "" OR endpoint STREQUAL node_endpoint))
+      return()
+    endif()
+    set(endpoint "${node_endpoint}")
+    list(APPEND containers "buildx_buildkit_${node}")
+  endforeach()
+  _multiarch_buildx(buildx "${docker}")
+  list(GET buildx 0 program)
+  file(TIMESTAMP "${program}" program_time "%s" UTC)
+  string(APPEND key "\n${buildx} ${program_time}\n")
+  file(GLOB emulators LIST_DIRECTORIES false "/proc/sys/fs/binfmt_misc/*")
+  list(SORT emulators)
+  foreach(f IN LISTS emulators)
+    if(NOT f MATCHES "/register$")
+      file(READ "${f}" entry)
+      string(APPEND key "${f}\n${entry}")
+    endif()
+  endforeach()
+  set(${out} "${docker}" --host "${endpoint}" container inspect
+    --format "{{.Id}} {{.State.StartedAt}} {{.State.Running}}" ${containers} PARENT_SCOPE)
+  set(${out}_KEY "${key}" PARENT_SCOPE)
+endfunction()
+
+# The key of a kept inspection, in <out>: from <key> and what the command
+# of _multiarch_builder_reuse_command printed (<rc>, <printed>); empty
+# unless it ran and every container runs.
+function(_multiarch_builder_reuse_key out key rc printed)
+  set(${out} "" PARENT_SCOPE)
+  if(NOT rc EQUAL 0 OR NOT printed MATCHES "^([0-9a-f]+ [^ \n]+ true\n)+$")
+    return()
+  endif()
+  string(SHA256 sum "${key}\n${printed}")
+  set(${out} "${sum}" PARENT_SCOPE)
+endfunction()
+
+# <out>: the inspection kept in <file> under <key> (see
+# _multiarch_builder_reuse_key) when it lists every platform of
+# <platforms>; else empty (inspect then).
+function(_multiarch_builder_reused out file key platforms)
+  set(${out} "" PARENT_SCOPE)
+  if(key STREQUAL "" OR NOT EXISTS "${file}")
+    return()
+  endif()
+  file(READ "${file}" kept)
+  string(FIND "${kept}" "\n" nl)
+  if(nl LESS 0)
+    return()
+  endif()
+  string(SUBSTRING "${kept}" 0 ${nl} kept_key)
+  if(NOT kept_key STREQUAL key)
+    return()
+  endif()
+  math(EXPR from "${nl} + 1")
+  string(SUBSTRING "${kept}" ${from} -1 text)
+  _multiarch_builder_read_inspection("" "" kept 0 "${text}" "")
+  foreach(p IN LISTS platforms)
+    if(NOT p IN_LIST kept_SUPPORTED)
+      return()
+    endif()
+  endforeach()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# Keeps the inspection <text> of a builder that passed the checks, read
+# into <prefix>_..., in <file> under its key, when every node runs without
+# an error; <reuse_cmd> and <key> as _multiarch_builder_reuse_command gave
+# them (the containers' identity is read now: the inspection may have
+# started them).  Removes <file> otherwise.
+function(_multiarch_builder_keep_inspection file reuse_cmd key prefix text)
+  file(REMOVE "${file}")
+  if("${reuse_cmd}" STREQUAL "" OR NOT "${${prefix}_ERROR}" STREQUAL "" OR NOT ${prefix}_COUNT GREATER 0)
+    return()
+  endif()
+  foreach(i RANGE 1 ${${prefix}_COUNT})
+    if(NOT "${${prefix}_${i}_STATUS}" STREQUAL "running" OR NOT "${${prefix}_${i}_ERROR}" STREQUAL "")
+      return()
+    endif()
+  endforeach()
+  _multiarch_capture(identity ${reuse_cmd})
+  _multiarch_builder_reuse_key(sum "${key}" "${identity_rc}" "${identity_out}")
+  if(NOT sum STREQUAL "")
+    file(WRITE "${file}.tmp" "${sum}\n${text}")
+    file(RENAME "${file}.tmp" "${file}")
+  endif()
+endfunction()
+
 # The registry host of an image reference, empty for Docker Hub (as docker:
 # the first component is a host when it has a dot, a port or is localhost).
 function(_multiarch_reference_host ref out)
@@ -322,9 +463,24 @@ function(_multiarch_require_builder_driver prefix)
   if(is_loopback)
     list(APPEND loopback "REPOSITORY ${arg_REPOSITORY}")
   endif()
-  _multiarch_dockerfile_query(out "${arg_AUDIT_TOOL}" from-images "${arg_DOCKERFILE}"
-    "image ${arg_IMAGE}" ${arg_BUILD_ARGS})
-  string(REGEX MATCHALL "[^\n]+" bases "${out}")
+  # The FROM images matter to the docker driver's message and to a
+  # docker-container node without host networking; read them only then.
+  set(bases "")
+  set(read_bases FALSE)
+  if(${prefix}_DRIVER STREQUAL "docker")
+    set(read_bases TRUE)
+  elseif(${prefix}_DRIVER STREQUAL "docker-container" AND ${prefix}_COUNT GREATER 0)
+    foreach(i RANGE 1 ${${prefix}_COUNT})
+      if(NOT "network=host" IN_LIST ${prefix}_${i}_DRIVER_OPTS)
+        set(read_bases TRUE)
+      endif()
+    endforeach()
+  endif()
+  if(read_bases)
+    _multiarch_dockerfile_query(out "${arg_AUDIT_TOOL}" from-images "${arg_DOCKERFILE}"
+      "image ${arg_IMAGE}" ${arg_BUILD_ARGS})
+    string(REGEX MATCHALL "[^\n]+" bases "${out}")
+  endif()
   foreach(entry IN LISTS bases)
     string(REGEX MATCH "^([0-9]+) (.*)$" _ "${entry}")
     set(line "${CMAKE_MATCH_1}")

@@ -24,7 +24,7 @@ function(_multiarch_image_fields out)
     ANNOTATIONS METADATA VERSION LICENSES SECRETS BUILDER DEPENDS ARTIFACTS INSTALL_GIVEN INSTALL
     DESTINATION RUNTIME_LIBRARIES TOOLCHAINS PORTABILITY_CHECK PORTABILITY_ALLOW SIGN_KEY VERIFY_KEY
     SIGN_RECURSIVE REPRODUCIBLE PROVENANCE SBOM CACHE_TYPE CACHE_REF MISSING_VALUES STATE_DIR IMAGE_JSON IMAGE_FILE
-    PORTABILITY_FILE STAMP_FILE DEPFILE METADATA_FILE BUILDER_FILE PARENT_SCOPE)
+    PORTABILITY_FILE STAMP_FILE DEPFILE METADATA_FILE INSPECTION_FILE BUILDER_FILE PARENT_SCOPE)
 endfunction()
 
 # Checks the arguments of add_multiarch_image(<name> ...) and fills the
@@ -120,6 +120,7 @@ function(_multiarch_image_parse d name)
   set(arg_STAMP_FILE "${arg_STATE_DIR}/pushed.stamp")
   set(arg_DEPFILE "${arg_STATE_DIR}/pushed.d")
   set(arg_METADATA_FILE "${arg_STATE_DIR}/metadata.json")
+  set(arg_INSPECTION_FILE "${arg_STATE_DIR}/builder-inspection.txt")
   _multiarch_builder_file(arg_BUILDER_FILE "${arg_BUILDER}")
   _multiarch_image_fields(fields)
   foreach(field IN LISTS fields)
@@ -482,6 +483,7 @@ function(_multiarch_image_write d)
     MULTIARCH_STAMP_FILE "${arg_STAMP_FILE}"
     MULTIARCH_DEPFILE "${arg_DEPFILE}"
     MULTIARCH_METADATA_FILE "${arg_METADATA_FILE}"
+    MULTIARCH_INSPECTION_FILE "${arg_INSPECTION_FILE}"
     MULTIARCH_BUILDER_FILE "${arg_BUILDER_FILE}")
   _multiarch_write_input("${image_file}" "add_multiarch_image(${name})" "${content}")
 endfunction()

@@ -305,7 +305,8 @@ function(_multiarch_clean_remote url out)
   set(${out} "${url}" PARENT_SCOPE)
 endfunction()
 
-# What git says about <dir>, in plain `git` calls (two, three with REMOTE).
+# What git says about <dir>, in plain `git` calls run side by side (two,
+# three with REMOTE).
 # <prefix>_IN_GIT, _REVISION (full), _BRANCH (empty when detached), _TIME
 # (commit time, Unix seconds), _SOURCE (remote origin, else the first, with
 # no credentials) and _FILES (HEAD and the ref it names, for the depfile).
@@ -318,12 +319,23 @@ function(_multiarch_git_facts git dir prefix)
   if(NOT git)
     return()
   endif()
-  execute_process(COMMAND "${git}" -C "${dir}" rev-parse --path-format=absolute --git-dir
-      --git-common-dir HEAD --symbolic-full-name HEAD
-    OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(NOT rc EQUAL 0)
+  set(rev_cmd "${git}" -C "${dir}" rev-parse --path-format=absolute --git-dir --git-common-dir HEAD
+    --symbolic-full-name HEAD)
+  set(jobs rev rev_cmd)
+  if(arg_TIME)
+    set(time_cmd "${git}" -C "${dir}" log -1 --format=%ct HEAD)
+    list(APPEND jobs time time_cmd)
+  endif()
+  if(arg_REMOTE)
+    # Every remote's URL in one call, in the order of the configuration.
+    set(remotes_cmd "${git}" -C "${dir}" config --get-regexp "^remote\\..*\\.url$")
+    list(APPEND jobs remotes remotes_cmd)
+  endif()
+  _multiarch_capture_together(${jobs})
+  if(NOT rev_rc EQUAL 0)
     return()  # not in git, or no commit yet
   endif()
+  string(STRIP "${rev_out}" out)
   string(REPLACE "\n" ";" lines "${out}")
   list(LENGTH lines n)
   if(NOT n EQUAL 4)
@@ -349,16 +361,13 @@ function(_multiarch_git_facts git dir prefix)
   set(${prefix}_BRANCH "${branch}" PARENT_SCOPE)
   set(${prefix}_FILES "${files}" PARENT_SCOPE)
   if(arg_TIME)
-    execute_process(COMMAND "${git}" -C "${dir}" log -1 --format=%ct HEAD
-      OUTPUT_VARIABLE time RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-    if(rc EQUAL 0 AND time MATCHES "^[0-9]+$")
+    string(STRIP "${time_out}" time)
+    if(time_rc EQUAL 0 AND time MATCHES "^[0-9]+$")
       set(${prefix}_TIME "${time}" PARENT_SCOPE)
     endif()
   endif()
   if(arg_REMOTE)
-    # Every remote's URL in one call, in the order of the configuration.
-    execute_process(COMMAND "${git}" -C "${dir}" config --get-regexp "^remote\\..*\\.url$"
-      OUTPUT_VARIABLE remotes RESULT_VARIABLE rc ERROR_QUIET)
+    set(remotes "${remotes_out}")
     set(source "")
     string(REPLACE ";" "\\;" remotes "${remotes}")
     string(REPLACE "\n" ";" remotes "${remotes}")

@@ -111,10 +111,23 @@ endif()
 # new commit: new revision, epoch and @GIT_SHA@ tags) reruns it without
 # reconfiguring.  Their results are then read in this order, so the first
 # failing check is the one reported.
+# A docker-container builder's inspection that passed these checks before
+# is read again while the builder, its BuildKit containers, the host's
+# emulators and Buildx are unchanged (Builder.cmake): then only `docker
+# container inspect` runs here, to tell.
 set(jobs "")
+set(reuse_cmd "")
+set(reused FALSE)
 if(inspected STREQUAL "")
   _multiarch_builder_inspect_command(inspect_cmd "${docker}" "${MULTIARCH_BUILDER}")
-  list(APPEND jobs inspect inspect_cmd)
+  if(NOT "${MULTIARCH_INSPECTION_FILE}" STREQUAL "")
+    _multiarch_builder_reuse_command(reuse_cmd "${docker}" "${MULTIARCH_BUILDER}")
+  endif()
+  if(NOT "${reuse_cmd}" STREQUAL "" AND EXISTS "${MULTIARCH_INSPECTION_FILE}")
+    list(APPEND jobs reuse reuse_cmd)
+  else()
+    list(APPEND jobs inspect inspect_cmd)
+  endif()
 endif()
 list(GET TAGS 0 first_tag)
 _multiarch_probe_command(reach_cmd "${first_tag}")
@@ -138,6 +151,17 @@ if(NOT "${context_cmd}" STREQUAL "")
   list(APPEND jobs context context_cmd)
 endif()
 _multiarch_capture_together(${jobs})
+if("reuse" IN_LIST jobs)
+  _multiarch_builder_reuse_key(reuse_sum "${reuse_cmd_KEY}" "${reuse_rc}" "${reuse_out}")
+  _multiarch_builder_reused(inspected "${MULTIARCH_INSPECTION_FILE}" "${reuse_sum}" "${MULTIARCH_PLATFORMS}")
+  if(inspected STREQUAL "")
+    _multiarch_capture(inspect ${inspect_cmd})
+  else()
+    set(reused TRUE)
+    message(STATUS "multiarch: builder ${MULTIARCH_BUILDER} unchanged since its last inspection "
+      "(configuration, BuildKit container, emulators, Buildx): not inspected again")
+  endif()
+endif()
 if(inspected STREQUAL "")
   _multiarch_builder_read_inspection("${docker}" "${MULTIARCH_BUILDER}" ins "${inspect_rc}"
     "${inspect_out}" "${inspect_err}")
@@ -148,6 +172,10 @@ _multiarch_preflight_builder(ins)
 set(builder "${ins_NAME}")
 _multiarch_preflight_registry("${reach_rc}" "${reach_err}" "${first_tag}")
 _multiarch_context_check_result("${context_rc}" "${context_out}" "${context_err}" ${context_args})
+if(NOT "${reuse_cmd}" STREQUAL "" AND NOT reused AND NOT dry_run)
+  _multiarch_builder_keep_inspection("${MULTIARCH_INSPECTION_FILE}" "${reuse_cmd}" "${reuse_cmd_KEY}" ins
+    "${inspect_out}")
+endif()
 
 # 2. Build and push the index by digest only: no tag moves yet.
 file(MAKE_DIRECTORY "${MULTIARCH_STATE_DIR}")

@@ -1,6 +1,11 @@
 #include "build_context.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -25,8 +30,8 @@ std::string make_path(const std::string& p) {
 
 // Whether <file> (relative) lies at or below the COPY source <p>, or a
 // wildcard source matches it or one of its parent folders.
-bool selected(const std::string& p, bool glob, const std::string& file) {
-  bool m = p.empty() || file == p || starts_with(file, p + "/");
+bool selected(const std::string& p, const std::string& p_folder, bool glob, const std::string& file) {
+  bool m = p.empty() || file == p || starts_with(file, p_folder);
   if (m || !glob) return m;
   m = match_path(p, file);
   std::string parent;
@@ -59,7 +64,11 @@ void BuildContext::walk(ContextStats& stats) {
   if (ec) throw InputError("cannot read the build context " + root_.string() + ": " + ec.message());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) throw InputError("cannot read the build context " + root_.string() + ": " + ec.message());
-    std::string rel = it->path().lexically_relative(root_).generic_string();
+    // Below the root as the iterator joined it; lexically_relative only
+    // where the two would differ.
+    const std::string& full = it->path().native();
+    std::string rel = starts_with(full, root_prefix_) ? full.substr(root_prefix_.size())
+                                                      : it->path().lexically_relative(root_).generic_string();
     auto st = it->symlink_status(ec);
     if (ec) continue;
     bool ign = ignore_.ignored(rel);
@@ -87,11 +96,12 @@ std::vector<std::string> BuildContext::select(const std::string& source,
   std::string p = clean_relative(source);
   std::vector<std::string> out;
   bool glob = has_glob_chars(p);
+  const std::string p_folder = p + "/";
   for (const auto& f : files_) {
-    if (!selected(p, glob, f)) continue;
+    if (!selected(p, p_folder, glob, f)) continue;
     bool excluded = false;
     for (const auto& x : excludes) {
-      std::string below = (!p.empty() && starts_with(f, p + "/")) ? f.substr(p.size() + 1) : f;
+      std::string below = (!p.empty() && starts_with(f, p_folder)) ? f.substr(p.size() + 1) : f;
       IgnoreRules r;
       r.add(x);
       excluded = excluded || r.ignored(f) || r.ignored(below);
@@ -104,16 +114,29 @@ std::vector<std::string> BuildContext::select(const std::string& source,
 const ElfInfo& BuildContext::elf(const std::string& rel) {
   auto it = elf_.find(rel);
   if (it != elf_.end()) return it->second;
+  // Most files of a context are no ELF: their first 4 bytes tell, so only
+  // an ELF file's first 64 KiB are read (its program headers lie there).
   ElfInfo info;
-  std::error_code ec;
-  fs::path path = root_ / rel;
-  uint64_t size = fs::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (!ec && in) {
-    std::vector<char> head(static_cast<size_t>(std::min<uint64_t>(size, 64 * 1024)));
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    info = parse_elf(reinterpret_cast<const unsigned char*>(head.data()), static_cast<size_t>(in.gcount()),
-                     size);
+  std::string path = display(rel);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    unsigned char magic[4];
+    ssize_t got = ::pread(fd, magic, sizeof magic, 0);
+    struct stat st {};
+    if (got == static_cast<ssize_t>(sizeof magic) && std::memcmp(magic, "\x7f" "ELF", 4) == 0 &&
+        ::fstat(fd, &st) == 0) {
+      uint64_t size = static_cast<uint64_t>(st.st_size);
+      std::vector<unsigned char> head(static_cast<size_t>(std::min<uint64_t>(size, 64 * 1024)));
+      size_t have = 0;
+      while (have < head.size()) {
+        ssize_t n = ::pread(fd, head.data() + have, head.size() - have, static_cast<off_t>(have));
+        if (n <= 0) break;
+        have += static_cast<size_t>(n);
+      }
+      info = parse_elf(head.data(), have, size);
+    }
+    // (Fewer than 4 bytes, or others: no ELF file.)
+    ::close(fd);
   }
   return elf_.emplace(rel, info).first->second;
 }

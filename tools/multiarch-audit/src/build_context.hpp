@@ -23,7 +23,7 @@ IgnoreRules read_ignore_rules(const ContextOptions& o);
 class BuildContext {
  public:
   BuildContext(const std::filesystem::path& root, IgnoreRules ignore)
-      : root_(root), ignore_(std::move(ignore)) {}
+      : root_(root), root_prefix_(prefix_of(root)), ignore_(std::move(ignore)) {}
 
   // The one walk: the files and folders the build sends, and the counts of
   // <stats>.  Throws InputError when the folder cannot be read.
@@ -33,7 +33,7 @@ class BuildContext {
   const std::vector<std::string>& files() const { return files_; }
   const std::vector<std::string>& dirs() const { return dirs_; }
   // The path findings name a context file by.
-  std::string display(const std::string& rel) const { return (root_ / rel).string(); }
+  std::string display(const std::string& rel) const { return root_prefix_ + rel; }
 
   // Files a COPY source selects: the file, everything under a folder, or
   // what a wildcard matches (folders matched copy their content), less
@@ -51,7 +51,13 @@ class BuildContext {
   void write_depfile(const ContextOptions& o) const;
 
  private:
+  // The context folder, then as the start of every path below it ("<root>/").
+  static std::string prefix_of(const std::filesystem::path& root) {
+    std::string s = root.string();
+    return s.empty() || s.back() == '/' ? s : s + "/";
+  }
   std::filesystem::path root_;
+  std::string root_prefix_;
   IgnoreRules ignore_;
   std::vector<std::string> files_;
   std::vector<std::string> dirs_;  // sent folders: a file added there changes the build

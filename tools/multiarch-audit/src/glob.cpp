@@ -131,6 +131,7 @@ void IgnoreRules::add(std::string pattern) {
 }
 
 bool IgnoreRules::ignored(std::string_view path) const {
+  if (patterns_.empty()) return false;
   std::string clean = clean_relative(path);
   auto parts = split(clean, '/');
   bool result = false;

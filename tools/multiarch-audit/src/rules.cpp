@@ -319,10 +319,21 @@ void elf_wrong_platform(RuleContext& rc, const Instruction& ins, const std::stri
 }
 
 void elf_wrong_platform_in_folders(RuleContext& rc) {
+  // A file's folders name its platform: asked once per folder (the files
+  // come sorted, a folder's together).
+  std::string last_folder = "\n";
+  bool last_found = false;
+  Platform last_platform;
   for (const auto& file : rc.files.files()) {
     if (rc.reported_files.count(file)) continue;
-    Platform p;
-    if (!folder_platform(file, p)) continue;
+    std::string folder = file.substr(0, file.rfind('/') + 1);
+    if (folder != last_folder) {
+      last_folder = folder;
+      last_platform = Platform();
+      last_found = folder_platform(file, last_platform);
+    }
+    if (!last_found) continue;
+    Platform p = last_platform;
     if (std::find(rc.platforms().begin(), rc.platforms().end(), p) == rc.platforms().end()) continue;
     const ElfInfo& elf = rc.files.elf(file);
     FitResult fit = check_fit(elf, p);
