@@ -729,7 +729,10 @@ Docker, Buildx, the builder and the registry when the targets build.
   target ``multiarch-builder-<name>``, which does this step alone, also with
   ``cmake -DMULTIARCH_INPUT_FILE=<build>/multiarch-builders/<name>.cmake
   -P Scripts/EnsureBuilder.cmake``) compares what ``docker buildx inspect <name>``
-  reports with the declaration and does only what differs:
+  reports (when an image builds with a docker-container builder that is
+  unchanged, the inspection its last build kept: see step 1 of
+  :command:`add_multiarch_image`) with the declaration and does only what
+  differs:
 
   * no such builder: ``docker buildx create --name <name> --driver <driver>
     [--node <node> --platform <platform>...] [--driver-opt <key=value>]...

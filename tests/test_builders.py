@@ -169,6 +169,37 @@ class InspectionReused(TestCase):
         self.assertEqual(self.registry.manifest(repo_path(repo), "t")[1], digest, "the tag moved")
 
 
+    def test_declared_builder_reused_until_its_declaration_changes(self):
+        name = f"test-reuse-decl-{uuid.uuid4().hex[:6]}"
+        self.addCleanup(remove_builder, name)
+        cml = (f"add_multiarch_builder({name} DRIVER docker-container "
+               f"DRIVER_OPTS image={BUILDKIT_IMAGE} network=host ${{EXTRA_OPTS}})\n"
+               + image(["linux/amd64", "linux/arm64"], f"BUILDER {name} TAGS t"))
+        repo = unique_repo("reuse-decl")
+        project = Project("reuse-decl", cml, SCRATCH)
+        project.configure(f"-DREPO={repo}", "-DEXTRA_OPTS=", check=True)
+        said = []
+        for change in ("first", "second"):
+            project.write("hello.txt", f"{change}\n")
+            proc = project.build_target()
+            self.assertEqual(proc.returncode, 0, proc.stdout)
+            said.append(self.REUSED in proc.stdout)
+        self.assertEqual(said, [False, True])
+
+        # A new option declared: the builder is made anew, and inspected.
+        project.configure("-DEXTRA_OPTS=env.MULTIARCH_REUSE_TEST=1", check=True)
+        project.write("hello.txt", "third\n")
+        third = project.build_target()
+        self.assertEqual(third.returncode, 0, third.stdout)
+        self.assertNotIn(self.REUSED, third.stdout)
+        self.assertIn("env.MULTIARCH_REUSE_TEST", run(["docker", "buildx", "inspect", name], check=True).stdout)
+        project.write("hello.txt", "fourth\n")
+        fourth = project.build_target()
+        self.assertEqual(fourth.returncode, 0, fourth.stdout)
+        self.assertIn(self.REUSED, fourth.stdout)
+        self.assertPushedIndex(repo, "t", ["linux/amd64", "linux/arm64"], project.image_json("app"))
+
+
 class DeclaredDockerContainer(TestCase):
     """add_multiarch_builder(... DRIVER docker-container DRIVER_OPTS ...
     BUILDKITD_CONFIG ...): Buildx shows the options, the build uses them."""

@@ -393,13 +393,23 @@ function(_multiarch_builder_reused out file key platforms)
   endif()
   math(EXPR from "${nl} + 1")
   string(SUBSTRING "${kept}" ${from} -1 text)
+  _multiarch_inspection_lists(lists "${text}" "${platforms}")
+  if(lists)
+    set(${out} "${text}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# <out>: TRUE when the inspection <text> lists every platform of
+# <platforms> among those its nodes build, else FALSE.
+function(_multiarch_inspection_lists out text platforms)
+  set(${out} FALSE PARENT_SCOPE)
   _multiarch_builder_read_inspection("" "" kept 0 "${text}" "")
   foreach(p IN LISTS platforms)
     if(NOT p IN_LIST kept_SUPPORTED)
       return()
     endif()
   endforeach()
-  set(${out} "${text}" PARENT_SCOPE)
+  set(${out} TRUE PARENT_SCOPE)
 endfunction()
 
 # Keeps the inspection <text> of a builder that passed the checks, read

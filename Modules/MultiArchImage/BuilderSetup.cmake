@@ -153,13 +153,17 @@ endfunction()
 #                           it once applied (what inspect cannot show)
 #   <prefix>_INSPECT        with no step and every node running: what inspect
 #                           printed (it lists the platforms), else empty
+#   <prefix>_REUSED         TRUE when that was the inspection kept in
+#                           INSPECTION_FILE (see _multiarch_builder_reused)
 # Prints why it changes what it changes.  Keywords: BUILDER_FILE <file>,
+# INSPECTION_FILE <an image's kept inspection, read instead of inspecting
+# while the builder is unchanged>,
 # BOOTSTRAP <bool> (default ON: an unchanged builder is bootstrapped; OFF
 # when the caller bootstraps it next), DRY_RUN <bool> (a missing Buildx or
 # a remote builder that Buildx would break is reported, not fatal),
 # FAILURE_NOTE <text added to an error>.
 function(_multiarch_builder_plan prefix)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECTION_FILE" "")
   if(NOT DEFINED arg_BOOTSTRAP)
     set(arg_BOOTSTRAP ON)
   endif()
@@ -179,7 +183,24 @@ function(_multiarch_builder_plan prefix)
     endif()
   endif()
 
-  _multiarch_inspect_builder("${docker}" "${name}" have)
+  # The inspection kept by the last build of an image (Builder.cmake), while
+  # nothing it depends on changed; else a live one.
+  set(kept "")
+  if(NOT "${arg_INSPECTION_FILE}" STREQUAL "" AND EXISTS "${arg_INSPECTION_FILE}")
+    _multiarch_builder_reuse_command(reuse "${docker}" "${name}")
+    if(NOT "${reuse}" STREQUAL "")
+      _multiarch_capture(identity ${reuse})
+      _multiarch_builder_reuse_key(sum "${reuse_KEY}" "${identity_rc}" "${identity_out}")
+      _multiarch_builder_reused(kept "${arg_INSPECTION_FILE}" "${sum}" "")
+    endif()
+  endif()
+  if(NOT kept STREQUAL "")
+    _multiarch_parse_inspect("${kept}" have have_vars)
+    set(have_FOUND TRUE)
+    set(have_TEXT "${kept}")
+  else()
+    _multiarch_inspect_builder("${docker}" "${name}" have)
+  endif()
   if(NOT have_FOUND)
     # Buildx missing, or only the builder?
     if(NOT arg_DRY_RUN)
@@ -199,7 +220,11 @@ function(_multiarch_builder_plan prefix)
   set(add "${change_ADD}")
 
   # The commands.
-  set(vars NAME DRIVER DOCKER STEPS RECORD RECORD_TEXT INSPECT)
+  set(vars NAME DRIVER DOCKER STEPS RECORD RECORD_TEXT INSPECT REUSED)
+  set(REUSED FALSE)
+  if(NOT kept STREQUAL "")
+    set(REUSED TRUE)
+  endif()
   set(NAME "${name}")
   set(DRIVER "${driver}")
   set(DOCKER "${docker}")
@@ -542,9 +567,11 @@ endfunction()
 # <bool> (default ON), DRY_RUN <bool> (no lock, nothing changed),
 # FAILURE_NOTE <text added to an error, e.g. "Nothing was pushed.">,
 # INSPECT_VAR <var>: set to what inspect printed when nothing changed and
-# every node runs (the caller can parse it instead of inspecting again).
+# every node runs (the caller can parse it instead of inspecting again);
+# INSPECTION_FILE <file>: an inspection kept there (Builder.cmake) serves
+# as that while the builder is unchanged, and REUSED_VAR <var> says so.
 function(_multiarch_ensure_builder)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR;INSPECTION_FILE;REUSED_VAR" "")
   if(NOT arg_BUILDER_FILE OR NOT EXISTS "${arg_BUILDER_FILE}")
     _multiarch_die("_multiarch_ensure_builder needs BUILDER_FILE <file written by add_multiarch_builder>; got \"${arg_BUILDER_FILE}\".")
   endif()
@@ -565,9 +592,15 @@ function(_multiarch_ensure_builder)
     endif()
   endif()
   _multiarch_builder_plan(plan BUILDER_FILE "${arg_BUILDER_FILE}" BOOTSTRAP "${arg_BOOTSTRAP}"
-    DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
+    DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}" INSPECTION_FILE "${arg_INSPECTION_FILE}")
   _multiarch_builder_apply(plan DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
   if(arg_INSPECT_VAR)
     set(${arg_INSPECT_VAR} "${plan_INSPECT}" PARENT_SCOPE)
+  endif()
+  if(arg_REUSED_VAR)
+    set(${arg_REUSED_VAR} FALSE PARENT_SCOPE)
+    if(plan_REUSED AND NOT "${plan_INSPECT}" STREQUAL "")
+      set(${arg_REUSED_VAR} TRUE PARENT_SCOPE)
+    endif()
   endif()
 endfunction()

@@ -95,11 +95,20 @@ _multiarch_require_inputs("${name}" "${MULTIARCH_DOCKERFILE}" "${MULTIARCH_CONTE
 # serves).
 set(builder_file "${MULTIARCH_BUILDER_FILE}")
 set(inspected "")
+set(reused FALSE)
 if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   include("${CMAKE_CURRENT_LIST_DIR}/../BuilderSetup.cmake")
   _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
     FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)"
-    INSPECT_VAR inspected)
+    INSPECT_VAR inspected INSPECTION_FILE "${MULTIARCH_INSPECTION_FILE}" REUSED_VAR reused)
+  if(reused)
+    # A kept inspection that lacks a platform is asked again, live.
+    _multiarch_inspection_lists(lists "${inspected}" "${MULTIARCH_PLATFORMS}")
+    if(NOT lists)
+      set(inspected "")
+      set(reused FALSE)
+    endif()
+  endif()
 endif()
 # The read-only checks, their commands side by side (one wait instead of
 # three): the builder's inspection (unless EnsureBuilder's serves; no
@@ -117,12 +126,11 @@ endif()
 # container inspect` runs here, to tell.
 set(jobs "")
 set(reuse_cmd "")
-set(reused FALSE)
+if(NOT "${MULTIARCH_INSPECTION_FILE}" STREQUAL "" AND NOT reused)
+  _multiarch_builder_reuse_command(reuse_cmd "${docker}" "${MULTIARCH_BUILDER}")
+endif()
 if(inspected STREQUAL "")
   _multiarch_builder_inspect_command(inspect_cmd "${docker}" "${MULTIARCH_BUILDER}")
-  if(NOT "${MULTIARCH_INSPECTION_FILE}" STREQUAL "")
-    _multiarch_builder_reuse_command(reuse_cmd "${docker}" "${MULTIARCH_BUILDER}")
-  endif()
   if(NOT "${reuse_cmd}" STREQUAL "" AND EXISTS "${MULTIARCH_INSPECTION_FILE}")
     list(APPEND jobs reuse reuse_cmd)
   else()
@@ -158,13 +166,16 @@ if("reuse" IN_LIST jobs)
     _multiarch_capture(inspect ${inspect_cmd})
   else()
     set(reused TRUE)
-    message(STATUS "multiarch: builder ${MULTIARCH_BUILDER} unchanged since its last inspection "
-      "(configuration, BuildKit container, emulators, Buildx): not inspected again")
   endif()
+endif()
+if(reused)
+  message(STATUS "multiarch: builder ${MULTIARCH_BUILDER} unchanged since its last inspection "
+    "(configuration, BuildKit container, emulators, Buildx): not inspected again")
 endif()
 if(inspected STREQUAL "")
   _multiarch_builder_read_inspection("${docker}" "${MULTIARCH_BUILDER}" ins "${inspect_rc}"
     "${inspect_out}" "${inspect_err}")
+  set(inspected "${inspect_out}")
 else()
   _multiarch_builder_platforms("${docker}" "${MULTIARCH_BUILDER}" ins TEXT "${inspected}")
 endif()
@@ -174,7 +185,7 @@ _multiarch_preflight_registry("${reach_rc}" "${reach_err}" "${first_tag}")
 _multiarch_context_check_result("${context_rc}" "${context_out}" "${context_err}" ${context_args})
 if(NOT "${reuse_cmd}" STREQUAL "" AND NOT reused AND NOT dry_run)
   _multiarch_builder_keep_inspection("${MULTIARCH_INSPECTION_FILE}" "${reuse_cmd}" "${reuse_cmd_KEY}" ins
-    "${inspect_out}")
+    "${inspected}")
 endif()
 
 # 2. Build and push the index by digest only: no tag moves yet.
