@@ -340,6 +340,9 @@ class ExampleGreeter(TestCase):
                          f"greeter-image[{platform}]audit"):
                 self.assertEqual(results.get(name), "Passed", proc.stdout)
             self.assertRegex(proc.stdout, rf"greeter 1\.0\.0 {re.escape(platform)} zlib 1\.2\.13\n")
+            # Each test's messages name it as CTest lists it.
+            self.assertIn(f"greeter-image[{platform}]:greet passed: ", proc.stdout)
+        self.assertIn("greeter-image[same-output]:version passed: ", proc.stdout)
         self.assertEqual(results.get("greeter-image[same-output]:version"), "Passed")
         self.assertEqual(results.get("greeter-image[same-output]:greet"), "Passed")
         self.assertEqual(proc.stdout.count("Hello, world! crc32=3a771143"), 3)

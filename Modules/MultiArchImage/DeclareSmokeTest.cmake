@@ -48,9 +48,11 @@ function(_multiarch_smoke_test_declare image)
       list(APPEND output_files "${output_file}")
     endif()
     set(test_file "${state_dir}/smoke${count}-${slug}.cmake")
+    set(test_name "${image}[${platform}]${suffix}")
     set(content "")
     _multiarch_set_lines(content
       MULTIARCH_NAME "${image}"
+      MULTIARCH_TEST_NAME "${test_name}"
       MULTIARCH_REPOSITORY "${repository}"
       MULTIARCH_IMAGE_JSON "${image_json}"
       MULTIARCH_PLATFORM "${platform}"
@@ -65,7 +67,6 @@ function(_multiarch_smoke_test_declare image)
       MULTIARCH_BUILD_DIR "${CMAKE_BINARY_DIR}")
     _multiarch_write_input("${test_file}" "add_multiarch_smoke_test(${image})" "${content}")
 
-    set(test_name "${image}[${platform}]${suffix}")
     list(APPEND test_names "${test_name}")
     add_test(NAME "${test_name}"
       COMMAND "${CMAKE_COMMAND}" "-DMULTIARCH_INPUT_FILE=${test_file}" -P "${script_dir}/SmokeTest.cmake")
@@ -92,6 +93,7 @@ function(_multiarch_smoke_test_declare image)
     set(content "")
     _multiarch_set_lines(content
       MULTIARCH_NAME "${image}"
+      MULTIARCH_TEST_NAME "${test_name}"
       MULTIARCH_IMAGE_JSON "${image_json}"
       MULTIARCH_TESTS "${test_names}"
       MULTIARCH_PLATFORMS "${platforms}"

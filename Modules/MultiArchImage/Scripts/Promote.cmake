@@ -75,8 +75,8 @@ if(failed)
   string(JOIN "\n  " text ${failed})
   string(JOIN ", " tag_text ${promote_tags})
   _multiarch_die("refusing to promote ${repo}@${digest} to ${tag_text}: not every "
-    "platform passed:\n  ${text}\nRun ctest -L multiarch (after building ${name}) and fix the "
-    "failures. No tag moved.")
+    "platform passed:\n  ${text}\nRun ctest -L multiarch (after building ${name}), which tests "
+    "the current digest, and fix any failure. No tag moved.")
 endif()
 
 _multiarch_require_buildx("${docker}")

@@ -15,6 +15,10 @@ include("${CMAKE_CURRENT_LIST_DIR}/../ScriptRuntime.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/../RegistryClient.cmake")
 _multiarch_read_input(SameOutput.cmake add_multiarch_smoke_test)
 set(name "${MULTIARCH_NAME}")
+set(this_test "${MULTIARCH_TEST_NAME}")  # with its suffix, as CTest lists it
+if(this_test STREQUAL "")
+  set(this_test "${name}[same-output]")
+endif()
 file(REMOVE "${MULTIARCH_RESULT_FILE}")
 _multiarch_built_digest("${MULTIARCH_IMAGE_JSON}" "${name}" "${MULTIARCH_BUILD_DIR}" digest)
 
@@ -24,7 +28,7 @@ set(reference_platform "")
 set(differences "")
 foreach(platform file test IN ZIP_LISTS MULTIARCH_PLATFORMS MULTIARCH_OUTPUT_FILES MULTIARCH_TESTS)
   if(NOT EXISTS "${file}")
-    _multiarch_die("${name}[same-output]: ${test} has recorded no output (it failed or was not run); "
+    _multiarch_die("${this_test}: ${test} has recorded no output (it failed or was not run); "
       "run ctest -L multiarch, which runs it first.")
   endif()
   file(READ "${file}" content)
@@ -33,7 +37,7 @@ foreach(platform file test IN ZIP_LISTS MULTIARCH_PLATFORMS MULTIARCH_OUTPUT_FIL
   math(EXPR nl "${nl} + 1")
   string(SUBSTRING "${content}" ${nl} -1 output)
   if(NOT from STREQUAL digest)
-    _multiarch_die("${name}[same-output]: the output of ${test} is from ${from}, not from the current "
+    _multiarch_die("${this_test}: the output of ${test} is from ${from}, not from the current "
       "image ${digest}; run ctest -L multiarch again.")
   endif()
   if(reference_platform STREQUAL "")
@@ -90,9 +94,9 @@ foreach(platform file test IN ZIP_LISTS MULTIARCH_PLATFORMS MULTIARCH_OUTPUT_FIL
 endforeach()
 if(NOT differences STREQUAL "")
   # Printed as it is: message(FATAL_ERROR) would reflow the lines.
-  message("${name}[same-output]: the platforms printed different things "
+  message("${this_test}: the platforms printed different things "
     "(each platform's own words replaced by @PLATFORM@, @MACHINE@, @ARCH@, @VARIANT@, @BITS@):${differences}")
-  _multiarch_die("${name}[same-output] FAILED for ${digest}: the variants do not behave alike (the "
+  _multiarch_die("${this_test} FAILED for ${digest}: the variants do not behave alike (the "
     "differences are printed above). A build setting likely reached one platform's build only: "
     "options given with -D reach every sub-build (BOOL and STRING cache entries), flags and paths do "
     "not; give them per platform with MULTIARCH_SUBBUILD_CMAKE_ARGS_<os>_<arch>[_<variant>]. "
@@ -102,4 +106,4 @@ get_filename_component(dir "${MULTIARCH_RESULT_FILE}" DIRECTORY)
 file(MAKE_DIRECTORY "${dir}")
 file(WRITE "${MULTIARCH_RESULT_FILE}" "${digest}")
 list(JOIN MULTIARCH_PLATFORMS ", " platform_text)
-message(STATUS "${name}[same-output] passed: ${platform_text} printed the same for ${digest}")
+message(STATUS "${this_test} passed: ${platform_text} printed the same for ${digest}")
