@@ -151,8 +151,17 @@ class InspectionReused(TestCase):
         self.assertIn(f"builder {name} unchanged since its last inspection", second.stdout)
         self.assertPushedIndex(repo, "t", THREE, project.image_json("app"))
 
+        # The BuildKit container paused: inspected live, which cannot reach it.
+        container = f"buildx_buildkit_{name}0"
+        run(["docker", "pause", container], check=True)
+        self.addCleanup(run, ["docker", "unpause", container])
+        paused = build("paused")
+        self.assertFailsWith(paused, f'builder "{name}" is not usable', "is paused", "Nothing was pushed")
+        self.assertNotIn(self.REUSED, paused.stdout)
+        run(["docker", "unpause", container], check=True)
+
         # The BuildKit container gone: inspected (and so started) again.
-        run(["docker", "rm", "--force", f"buildx_buildkit_{name}0"], check=True)
+        run(["docker", "rm", "--force", container], check=True)
         third = build("third")
         self.assertEqual(third.returncode, 0, third.stdout)
         self.assertNotIn(self.REUSED, third.stdout)

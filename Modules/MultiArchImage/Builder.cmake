@@ -304,10 +304,14 @@ endfunction()
 # BuildKit containers (recreated or restarted), the host's binfmt_misc
 # emulators (BuildKit lists the platforms it can emulate) or Buildx itself.
 # So an inspection that passed the checks is kept, per image, with a key
-# made of the four, and read again while the key is the same.  Only for a
-# named docker-container builder whose nodes all run on one Docker daemon
-# of this host (a unix:// endpoint: the kernel whose binfmt_misc is read
-# here); any other builder, and any doubt, means a live inspection.
+# made of the four, and read again while the key is the same and every
+# container runs (not paused).  Only for a named docker-container builder
+# whose nodes all run on this machine's Docker engine (its standard socket,
+# /var/run/docker.sock, /run/docker.sock or a rootless
+# /run/user/<uid>/docker.sock: the kernel whose binfmt_misc is read here;
+# not Docker Desktop's or Colima's engine in a VM), with Buildx run as its
+# own program (see _multiarch_buildx); any other builder, and any doubt,
+# means a live inspection.
 #
 # <out>: the command that reads the containers' identity, `docker container
 # inspect`, whose output completes the key; empty when no reuse is
@@ -319,9 +323,15 @@ function(_multiarch_builder_reuse_command out docker builder)
     return()
   endif()
   _multiarch_buildx_config_dir(dir)
-  set(record "${dir}/instances/${builder}")
+  string(TOLOWER "${builder}" record_name)  # as Buildx names the file
+  set(record "${dir}/instances/${record_name}")
   if(NOT EXISTS "${record}" OR IS_DIRECTORY "${record}")
     return()
+  endif()
+  _multiarch_buildx(buildx "${docker}")
+  list(LENGTH buildx buildx_words)
+  if(NOT buildx_words EQUAL 1)
+    return()  # through the CLI: the plugin it runs is not known here
   endif()
   file(READ "${record}" key)
   string(JSON driver ERROR_VARIABLE e GET "${key}" Driver)
@@ -338,36 +348,38 @@ function(_multiarch_builder_reuse_command out docker builder)
   foreach(i RANGE ${last})
     string(JSON node ERROR_VARIABLE e1 GET "${key}" Nodes ${i} Name)
     string(JSON node_endpoint ERROR_VARIABLE e2 GET "${key}" Nodes ${i} Endpoint)
-    if(e1 OR e2 OR NOT node MATCHES "^[A-Za-z0-9_.-]+$" OR NOT node_endpoint MATCHES "^unix://"
+    if(e1 OR e2 OR NOT node MATCHES "^[A-Za-z0-9_.-]+$"
+        OR NOT node_endpoint MATCHES "^unix:///(var/run|run|run/user/[0-9]+)/docker\\.sock$"
         OR NOT (endpoint STREQUAL "" OR endpoint STREQUAL node_endpoint))
       return()
     endif()
     set(endpoint "${node_endpoint}")
     list(APPEND containers "buildx_buildkit_${node}")
   endforeach()
-  _multiarch_buildx(buildx "${docker}")
-  list(GET buildx 0 program)
-  file(TIMESTAMP "${program}" program_time "%s" UTC)
-  string(APPEND key "\n${buildx} ${program_time}\n")
+  file(TIMESTAMP "${buildx}" buildx_time "%s" UTC)
+  string(APPEND key "\n${buildx} ${buildx_time}\n")
   file(GLOB emulators LIST_DIRECTORIES false "/proc/sys/fs/binfmt_misc/*")
   list(SORT emulators)
   foreach(f IN LISTS emulators)
     if(NOT f MATCHES "/register$")
+      if(NOT EXISTS "${f}")
+        return()  # unregistered meanwhile
+      endif()
       file(READ "${f}" entry)
       string(APPEND key "${f}\n${entry}")
     endif()
   endforeach()
   set(${out} "${docker}" --host "${endpoint}" container inspect
-    --format "{{.Id}} {{.State.StartedAt}} {{.State.Running}}" ${containers} PARENT_SCOPE)
+    --format "{{.Id}} {{.State.StartedAt}} {{.State.Status}}" ${containers} PARENT_SCOPE)
   set(${out}_KEY "${key}" PARENT_SCOPE)
 endfunction()
 
 # The key of a kept inspection, in <out>: from <key> and what the command
 # of _multiarch_builder_reuse_command printed (<rc>, <printed>); empty
-# unless it ran and every container runs.
+# unless it ran and every container runs (not paused, not restarting).
 function(_multiarch_builder_reuse_key out key rc printed)
   set(${out} "" PARENT_SCOPE)
-  if(NOT rc EQUAL 0 OR NOT printed MATCHES "^([0-9a-f]+ [^ \n]+ true\n)+$")
+  if(NOT rc EQUAL 0 OR NOT printed MATCHES "^([0-9a-f]+ [^ \n]+ running\n)+$")
     return()
   endif()
   string(SHA256 sum "${key}\n${printed}")
