@@ -427,8 +427,10 @@ endfunction()
 # Keeps the inspection <text> of a builder that passed the checks, read
 # into <prefix>_..., in <file> under its key, when every node runs without
 # an error; <reuse_cmd> and <key> as _multiarch_builder_reuse_command gave
-# them (the containers' identity is read now: the inspection may have
-# started them).  Removes <file> otherwise.
+# them.  The containers' identity is read now (the inspection may have
+# started them), unless a sixth argument gives the key it made just before
+# that inspection, when every container already ran.  Removes <file>
+# otherwise.
 function(_multiarch_builder_keep_inspection file reuse_cmd key prefix text)
   file(REMOVE "${file}")
   if("${reuse_cmd}" STREQUAL "" OR NOT "${${prefix}_ERROR}" STREQUAL "" OR NOT ${prefix}_COUNT GREATER 0)
@@ -439,8 +441,14 @@ function(_multiarch_builder_keep_inspection file reuse_cmd key prefix text)
       return()
     endif()
   endforeach()
-  _multiarch_capture(identity ${reuse_cmd})
-  _multiarch_builder_reuse_key(sum "${key}" "${identity_rc}" "${identity_out}")
+  set(sum "")
+  if(ARGC GREATER 5)
+    set(sum "${ARGV5}")
+  endif()
+  if(sum STREQUAL "")
+    _multiarch_capture(identity ${reuse_cmd})
+    _multiarch_builder_reuse_key(sum "${key}" "${identity_rc}" "${identity_out}")
+  endif()
   if(NOT sum STREQUAL "")
     file(WRITE "${file}.tmp" "${sum}\n${text}")
     file(RENAME "${file}.tmp" "${file}")

@@ -126,6 +126,7 @@ endif()
 # container inspect` runs here, to tell.
 set(jobs "")
 set(reuse_cmd "")
+set(reuse_sum "")
 if(NOT "${MULTIARCH_INSPECTION_FILE}" STREQUAL "" AND NOT reused)
   _multiarch_builder_reuse_command(reuse_cmd "${docker}" "${MULTIARCH_BUILDER}")
 endif()
@@ -185,7 +186,7 @@ _multiarch_preflight_registry("${reach_rc}" "${reach_err}" "${first_tag}")
 _multiarch_context_check_result("${context_rc}" "${context_out}" "${context_err}" ${context_args})
 if(NOT "${reuse_cmd}" STREQUAL "" AND NOT reused AND NOT dry_run)
   _multiarch_builder_keep_inspection("${MULTIARCH_INSPECTION_FILE}" "${reuse_cmd}" "${reuse_cmd_KEY}" ins
-    "${inspected}")
+    "${inspected}" "${reuse_sum}")
 endif()
 
 # 2. Build and push the index by digest only: no tag moves yet.
