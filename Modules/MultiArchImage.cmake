@@ -30,7 +30,11 @@ Then ``cmake --build build --target image`` builds and pushes every image,
 --test-dir build -L signature`` then verifies the signature).
 
 Configuring needs no Docker daemon: arguments are checked when CMake runs,
-Docker, Buildx, the builder and the registry when the targets build.
+Docker, Buildx, the builder and the registry when the targets build.  A
+value of a keyword that takes several (``BUILD_ARGS``, ``LABELS``,
+``COMMAND``, ``DRIVER_OPTS``, ...) must hold as many ``[`` as ``]``: in a
+CMake list an unmatched bracket joins a value with the ones after it, so
+such a value is refused, named, when CMake runs.
 
 .. command:: add_multiarch_image
 
@@ -1048,7 +1052,7 @@ function(add_multiarch_builder name)
     return()  # a per-platform sub-build of ARTIFACTS declares no builder
   endif()
   # (MultiArchImage/DeclareBuilder.cmake)
-  _multiarch_builder_parse(builder "${name}" ${ARGN})
+  _multiarch_forward(_multiarch_builder_parse 1 builder "${name}")
   _multiarch_docker(docker)
   _multiarch_builder_file(builder_file "${name}")
   _multiarch_builder_write(builder FILE "${builder_file}" DOCKER "${docker}")

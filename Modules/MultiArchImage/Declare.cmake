@@ -24,6 +24,41 @@ function(_multiarch_fail name)
   message(FATAL_ERROR "add_multiarch_image(${name}): ${msg}")
 endfunction()
 
+# Stops CMake when a value of a list keyword holds unequal numbers of "["
+# and "]".  In a CMake list an unmatched bracket keeps the ";" after it
+# from separating (cmake-language(7), "Lists"), so such a value would reach
+# Docker merged with every argument after it (BUILD_ARGS "A=x]" "B=2": one
+# build argument "A=x];B=2;--label;..."), silently.  <where>: the call, for
+# the message; <first>: the index of the caller's first argument to check;
+# <keywords>, <lists>: names of variables holding all the call's keywords
+# and those whose values are lists.  A macro, to read the caller's ARGV<i>
+# (its own arguments whole); it stops at the caller's ARGC.
+macro(_multiarch_check_list_brackets where first keywords lists)
+  set(_mcb_keyword "")
+  set(_mcb_argc_name ARGC)
+  set(_mcb_i ${first})
+  while(_mcb_i LESS ${_mcb_argc_name})
+    # (string(CONCAT): set() would take a value CACHE or PARENT_SCOPE.)
+    string(CONCAT _mcb_value "${ARGV${_mcb_i}}")
+    if(_mcb_value IN_LIST ${keywords})
+      string(CONCAT _mcb_keyword "${_mcb_value}")
+    elseif(_mcb_keyword IN_LIST ${lists})
+      string(REGEX REPLACE "[^[]" "" _mcb_open "${_mcb_value}")
+      string(REGEX REPLACE "[^]]" "" _mcb_close "${_mcb_value}")
+      string(LENGTH "${_mcb_open}" _mcb_open)
+      string(LENGTH "${_mcb_close}" _mcb_close)
+      if(NOT _mcb_open EQUAL _mcb_close)
+        message(FATAL_ERROR "${where}: ${_mcb_keyword} value \"${_mcb_value}\" holds ${_mcb_open} "
+          "\"[\" and ${_mcb_close} \"]\". In a CMake list an unmatched bracket joins a value with "
+          "the ones after it, so it would reach Docker merged with the next arguments. Fix: match "
+          "every \"[\" with a \"]\" in the value, or pass it another way (e.g. an ARG default in "
+          "the Dockerfile, or a file in the context).")
+      endif()
+    endif()
+    math(EXPR _mcb_i "${_mcb_i} + 1")
+  endwhile()
+endmacro()
+
 function(_multiarch_check_keywords command name unparsed)
   if(unparsed)
     cmake_path(GET CMAKE_CURRENT_FUNCTION_LIST_DIR PARENT_PATH modules)

@@ -37,6 +37,8 @@ function(_multiarch_image_parse d name)
   set(multi "PLATFORMS;TAGS;PROMOTE_TAGS;BUILD_ARGS;LABELS;ANNOTATIONS;SECRETS;DEPENDS;ARTIFACTS;INSTALL;TOOLCHAINS;PORTABILITY_ALLOW;ATTESTATIONS;CACHE")
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "${single}" "${multi}")
   _multiarch_check_keywords(add_multiarch_image "${name}" "${arg_UNPARSED_ARGUMENTS}")
+  set(keywords "${single};${multi}")  # (quoted: a bare CACHE would be set()'s)
+  _multiarch_check_list_brackets("add_multiarch_image(${name})" 2 keywords multi)
   # (string(CONCAT): set() would take a value such as CACHE or PARENT_SCOPE
   # for its own keyword.)
   string(CONCAT missing "${arg_KEYWORDS_MISSING_VALUES}")

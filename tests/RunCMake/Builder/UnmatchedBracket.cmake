@@ -1,0 +1,1 @@
+add_multiarch_builder(farm DRIVER docker-container DRIVER_OPTS "env.A=x]" network=host)
