@@ -220,7 +220,7 @@ class DeclaredDockerContainer(TestCase):
         # The configuration makes Docker Hub's name resolve through the local
         # registry: offline, `FROM multiarch/busybox:1` can only come from there.
         cml = (f"add_multiarch_builder({name} DRIVER docker-container\n"
-               f"  DRIVER_OPTS image={BUILDKIT_IMAGE} network=host env.MULTIARCH_TEST_MARK=on\n"
+               f'  DRIVER_OPTS image={BUILDKIT_IMAGE} network=host "env.MULTIARCH_TEST_MARK=on;off"\n'
                f"  BUILDKITD_CONFIG buildkitd.toml)\n"
                "enable_testing()\n"
                + image(THREE, f"BUILDER {name}")
@@ -238,7 +238,8 @@ class DeclaredDockerContainer(TestCase):
         inspect = run(["docker", "buildx", "inspect", name], check=True).stdout
         self.assertRegex(inspect, r"Driver: +docker-container")
         options = re.search(r"Driver Options: +(.*)", inspect).group(1)
-        for option in (f'image="{BUILDKIT_IMAGE}"', 'network="host"', 'env.MULTIARCH_TEST_MARK="on"'):
+        # (A value holding ";" stays one option.)
+        for option in (f'image="{BUILDKIT_IMAGE}"', 'network="host"', 'env.MULTIARCH_TEST_MARK="on;off"'):
             self.assertIn(option, options)
         # The BuildKit container runs that image, on the host's network, with
         # that environment and the configuration file.
@@ -246,13 +247,21 @@ class DeclaredDockerContainer(TestCase):
         fmt = "{{.Config.Image}}|{{.HostConfig.NetworkMode}}|{{json .Config.Env}}"
         seen = run(["docker", "inspect", "--format", fmt, container], check=True).stdout
         self.assertIn(f"{BUILDKIT_IMAGE}|host|", seen)
-        self.assertIn("MULTIARCH_TEST_MARK=on", seen)
+        self.assertIn('"MULTIARCH_TEST_MARK=on;off"', seen)
         toml = run(["docker", "cp", f"{container}:/etc/buildkit/buildkitd.toml", "-"], check=True).stdout
         # (Buildx writes the file anew, with its own quoting.)
         self.assertRegex(toml, rf"""mirrors = \[['"]{re.escape(REGISTRY)}['"]\]""")
 
         proc = project.ctest("-L", "multiarch", "-j", "3")
         self.assertEqual(proc.returncode, 0, proc.stdout)
+
+        # Built again: the builder matches its declaration, ";" and all.
+        project.write("Dockerfile", "FROM multiarch/busybox:1\nRUN uname -m > /machine && echo 2 > /two\n")
+        proc = project.build_target()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("differs from its declaration", proc.stdout)
+        self.assertNotIn(f"creating builder {name}", proc.stdout)
+        self.assertIn(f"builder {name} unchanged since its last inspection", proc.stdout)
 
 
 class OrdinaryDockerHost(TestCase):

@@ -16,11 +16,19 @@ include("${CMAKE_CURRENT_LIST_DIR}/Platforms.cmake")
 
 # Merges driver options: each key=value of <over> replaces the base's value
 # for that key (Buildx keeps one value per key).
+# (Lists kept by _multiarch_append_args: a value may hold ";".)
 function(_multiarch_merge_opts out base over)
   foreach(o IN LISTS over)
     string(REGEX REPLACE "=.*" "" key "${o}")
-    list(FILTER base EXCLUDE REGEX "^${key}=")
-    list(APPEND base "${o}")
+    set(kept "")
+    foreach(b IN LISTS base)
+      string(REGEX REPLACE "=.*" "" base_key "${b}")
+      if(NOT base_key STREQUAL key)
+        _multiarch_append_args(kept "${b}")
+      endif()
+    endforeach()
+    set(base "${kept}")
+    _multiarch_append_args(base "${o}")
   endforeach()
   set(${out} "${base}" PARENT_SCOPE)
 endfunction()
@@ -146,6 +154,7 @@ endfunction()
 function(_multiarch_builder_parse out name)
   # NODES comes last: a node's keywords (ENDPOINT, DRIVER_OPTS, CACERT, ...)
   # repeat the builder's, so the arguments are split there before parsing.
+  # (Each argument whole: a DRIVER_OPTS value may hold ";".)
   set(own "")
   set(node_args "")
   set(has_nodes FALSE)
@@ -153,15 +162,15 @@ function(_multiarch_builder_parse out name)
     math(EXPR last "${ARGC} - 1")
     foreach(i RANGE 2 ${last})
       if(has_nodes)
-        list(APPEND node_args "${ARGV${i}}")
+        _multiarch_append_args(node_args "${ARGV${i}}")
       elseif("${ARGV${i}}" STREQUAL "NODES")
         set(has_nodes TRUE)
       else()
-        list(APPEND own "${ARGV${i}}")
+        _multiarch_append_args(own "${ARGV${i}}")
       endif()
     endforeach()
   endif()
-  cmake_parse_arguments(arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG;CACERT;CERT;KEY;SERVERNAME"
+  _multiarch_parse_args(arg "" "DRIVER;ENDPOINT;BUILDKITD_CONFIG;CACERT;CERT;KEY;SERVERNAME"
     "DRIVER_OPTS" ${own})
   _multiarch_check_keywords(add_multiarch_builder "${name}" "${arg_UNPARSED_ARGUMENTS}")
   set(where "add_multiarch_builder(${name})")
@@ -230,13 +239,28 @@ function(_multiarch_builder_parse out name)
       message(FATAL_ERROR "${where}: NODES must be followed by one group per node, each "
         "\"NODE <node> [ENDPOINT <url>] PLATFORMS <platform>...\", and come last.")
     endif()
-    _multiarch_builder_node_groups(groups "${node_args}")
+    # The NODE groups: "NODE <node>", then that node's arguments, each kept
+    # whole (a DRIVER_OPTS value may hold ";").
+    set(count 0)
+    set(in_name FALSE)
+    foreach(a IN LISTS node_args)
+      if(in_name)
+        set(group_${count}_NAME "${a}")
+        set(in_name FALSE)
+      elseif(a STREQUAL "NODE")
+        math(EXPR count "${count} + 1")
+        set(group_${count}_NAME "")
+        set(group_${count} "")
+        set(in_name TRUE)
+      else()
+        _multiarch_append_args(group_${count} "${a}")
+      endif()
+    endforeach()
     set(endpoints "")
     set(owners "")
-    foreach(group IN LISTS groups)
-      string(REPLACE "\n" ";" group "${group}")
-      _multiarch_builder_parse_node(node "${name}" "${driver}" "${builder_opts}" "${group}"
-        "${nodes}" "${endpoints}" "${owners}")
+    foreach(g RANGE 1 ${count})
+      _multiarch_builder_parse_node(node "${name}" "${driver}" "${builder_opts}" "${group_${g}_NAME}"
+        "${group_${g}}" "${nodes}" "${endpoints}" "${owners}")
       set(node_name "${node_NAME}")
       list(APPEND nodes "${node_name}")
       if(NOT node_ENDPOINT STREQUAL "")
@@ -263,37 +287,16 @@ function(_multiarch_builder_parse out name)
   endforeach()
 endfunction()
 
-# <out>: the NODE groups of the arguments after NODES, one list element
-# each, the group's own arguments separated by newlines (a value may hold
-# ";"), the word NODE left out.
-function(_multiarch_builder_node_groups out node_args)
-  set(groups "")
-  set(current "")
-  foreach(a IN LISTS node_args)
-    if(a STREQUAL "NODE")
-      if(NOT current STREQUAL "")
-        list(APPEND groups "${current}")
-      endif()
-      set(current "#")
-    else()
-      string(APPEND current "\n${a}")
-    endif()
-  endforeach()
-  list(APPEND groups "${current}")
-  list(TRANSFORM groups REPLACE "^#\n?" "")
-  set(${out} "${groups}" PARENT_SCOPE)
-endfunction()
-
-# Checks one NODE group (<node> [ENDPOINT <url>] PLATFORMS <platform>...
+# Checks one NODE group (NODE <node> [ENDPOINT <url>] PLATFORMS <platform>...
 # [CACERT|CERT|KEY|SERVERNAME <v>] [DRIVER_OPTS <opt>...]) of builder
-# <name>, against the nodes, endpoints and "<platform>=<node>"
-# owners of the groups before it.  Sets <out>_NAME, <out>_ENDPOINT,
+# <name>: <node> and the rest, <group> (a list kept by
+# _multiarch_append_args), against the nodes, endpoints and
+# "<platform>=<node>" owners of the groups before it.  Sets <out>_NAME, <out>_ENDPOINT,
 # <out>_PLATFORMS (normalised) and <out>_DRIVER_OPTS (the builder's, its
 # TLS options, then its own).
-function(_multiarch_builder_parse_node out name driver builder_opts group nodes endpoints owners)
+function(_multiarch_builder_parse_node out name driver builder_opts node group nodes endpoints owners)
   set(where "add_multiarch_builder(${name})")
   _multiarch_builder_endpoint_hint(endpoint_hint)
-  list(POP_FRONT group node)
   if(NOT node MATCHES "^[a-z][a-z0-9_.-]*$")
     message(FATAL_ERROR "${where}: node name \"${node}\" is invalid; a node name starts with a "
       "lowercase letter and holds lowercase letters, digits, _ . - (Buildx lowercases them), "
@@ -303,7 +306,7 @@ function(_multiarch_builder_parse_node out name driver builder_opts group nodes 
     message(FATAL_ERROR "${where}: NODE ${node} is declared twice; give each node its own name.")
   endif()
   set(nwhere "${where}, NODE ${node}")
-  cmake_parse_arguments(node "" "ENDPOINT;CACERT;CERT;KEY;SERVERNAME" "PLATFORMS;DRIVER_OPTS" ${group})
+  _multiarch_parse_args(node "" "ENDPOINT;CACERT;CERT;KEY;SERVERNAME" "PLATFORMS;DRIVER_OPTS" ${group})
   if(node_UNPARSED_ARGUMENTS)
     list(GET node_UNPARSED_ARGUMENTS 0 first)
     message(FATAL_ERROR "${nwhere}: unknown argument \"${first}\"; a node takes ENDPOINT, "

@@ -28,6 +28,37 @@ function(_multiarch_append_args var)
   set(${var} "${result}" PARENT_SCOPE)
 endfunction()
 
+# cmake_parse_arguments over the arguments after the first four, which the
+# caller passes as a list kept by _multiarch_append_args, expanded unquoted:
+# as with PARSE_ARGV, a value holding ";" stays one value (escaped in the
+# lists set).  Sets <prefix>_<keyword> in the caller's scope as
+# cmake_parse_arguments does (a keyword not given stays undefined), and
+# <prefix>_UNPARSED_ARGUMENTS.
+function(_multiarch_parse_args prefix options one multi)
+  cmake_parse_arguments(PARSE_ARGV 4 p "${options}" "${one}" "${multi}")
+  foreach(k IN LISTS options one multi ITEMS UNPARSED_ARGUMENTS KEYWORDS_MISSING_VALUES)
+    if(DEFINED p_${k})
+      set(${prefix}_${k} "${p_${k}}" PARENT_SCOPE)
+    else()
+      unset(${prefix}_${k} PARENT_SCOPE)
+    endif()
+  endforeach()
+endfunction()
+
+# Sorts the list <var> kept by _multiarch_append_args (list(SORT) would
+# split an element holding ";").
+function(_multiarch_sort_args var)
+  string(ASCII 31 unit)
+  set(plain "")
+  foreach(e IN LISTS ${var})
+    string(REPLACE ";" "${unit}" e "${e}")
+    list(APPEND plain "${e}")
+  endforeach()
+  list(SORT plain)
+  string(REPLACE "${unit}" "\\;" sorted "${plain}")
+  set(${var} "${sorted}" PARENT_SCOPE)
+endfunction()
+
 # Runs a command given as a list; output captured into <prefix>_out,
 # <prefix>_err and exit code into <prefix>_rc.  Never through a shell.  A
 # function reading ARGV<i>, not a macro: an argument holding ";" stays one
