@@ -409,33 +409,22 @@ function(_multiarch_builder_reused out file key platforms)
   endif()
   math(EXPR from "${nl} + 1")
   string(SUBSTRING "${kept}" ${from} -1 text)
-  _multiarch_inspection_lists(lists "${text}" "${platforms}")
-  if(lists)
-    set(${out} "${text}" PARENT_SCOPE)
-  endif()
-endfunction()
-
-# <out>: TRUE when the inspection <text> lists every platform of
-# <platforms> among those its nodes build, else FALSE.
-function(_multiarch_inspection_lists out text platforms)
-  set(${out} FALSE PARENT_SCOPE)
   _multiarch_builder_read_inspection("" "" kept 0 "${text}" "")
   foreach(p IN LISTS platforms)
     if(NOT p IN_LIST kept_SUPPORTED)
       return()
     endif()
   endforeach()
-  set(${out} TRUE PARENT_SCOPE)
+  set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
 # Keeps the inspection <text> of a builder that passed the checks, read
 # into <prefix>_..., in <file> under its key, when every node runs without
 # an error; <reuse_cmd> and <key> as _multiarch_builder_reuse_command gave
-# them.  The containers' identity is read now (the inspection may have
-# started them), unless a sixth argument gives the key it made just before
-# that inspection, when every container already ran.  Removes <file>
-# otherwise.
-function(_multiarch_builder_keep_inspection file reuse_cmd key prefix text)
+# them.  <sum>: the key that command made just before the inspection, when
+# every container already ran (the inspection started none); else empty,
+# and the containers' identity is read now.  Removes <file> otherwise.
+function(_multiarch_builder_keep_inspection file reuse_cmd key sum prefix text)
   file(REMOVE "${file}")
   if("${reuse_cmd}" STREQUAL "" OR NOT "${${prefix}_ERROR}" STREQUAL "" OR NOT ${prefix}_COUNT GREATER 0)
     return()
@@ -445,10 +434,6 @@ function(_multiarch_builder_keep_inspection file reuse_cmd key prefix text)
       return()
     endif()
   endforeach()
-  set(sum "")
-  if(ARGC GREATER 5)
-    set(sum "${ARGV5}")
-  endif()
   if(sum STREQUAL "")
     _multiarch_capture(identity ${reuse_cmd})
     _multiarch_builder_reuse_key(sum "${key}" "${identity_rc}" "${identity_out}")

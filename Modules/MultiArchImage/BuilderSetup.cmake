@@ -157,13 +157,15 @@ endfunction()
 #                           INSPECTION_FILE (see _multiarch_builder_reused)
 # Prints why it changes what it changes.  Keywords: BUILDER_FILE <file>,
 # INSPECTION_FILE <an image's kept inspection, read instead of inspecting
-# while the builder is unchanged>,
+# while the builder is unchanged and it lists every platform of PLATFORMS
+# <platform>...>,
 # BOOTSTRAP <bool> (default ON: an unchanged builder is bootstrapped; OFF
 # when the caller bootstraps it next), DRY_RUN <bool> (a missing Buildx or
 # a remote builder that Buildx would break is reported, not fatal),
 # FAILURE_NOTE <text added to an error>.
 function(_multiarch_builder_plan prefix)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECTION_FILE" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECTION_FILE"
+    "PLATFORMS")
   if(NOT DEFINED arg_BOOTSTRAP)
     set(arg_BOOTSTRAP ON)
   endif()
@@ -191,7 +193,7 @@ function(_multiarch_builder_plan prefix)
     if(NOT "${reuse}" STREQUAL "")
       _multiarch_capture(identity ${reuse})
       _multiarch_builder_reuse_key(sum "${reuse_KEY}" "${identity_rc}" "${identity_out}")
-      _multiarch_builder_reused(kept "${arg_INSPECTION_FILE}" "${sum}" "")
+      _multiarch_builder_reused(kept "${arg_INSPECTION_FILE}" "${sum}" "${arg_PLATFORMS}")
     endif()
   endif()
   if(NOT kept STREQUAL "")
@@ -578,9 +580,11 @@ endfunction()
 # INSPECT_VAR <var>: set to what inspect printed when nothing changed and
 # every node runs (the caller can parse it instead of inspecting again);
 # INSPECTION_FILE <file>: an inspection kept there (Builder.cmake) serves
-# as that while the builder is unchanged, and REUSED_VAR <var> says so.
+# as that while the builder is unchanged and it lists every platform of
+# PLATFORMS <platform>..., and REUSED_VAR <var> says so.
 function(_multiarch_ensure_builder)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR;INSPECTION_FILE;REUSED_VAR" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "BUILDER_FILE;BOOTSTRAP;DRY_RUN;FAILURE_NOTE;INSPECT_VAR;INSPECTION_FILE;REUSED_VAR"
+    "PLATFORMS")
   if(NOT arg_BUILDER_FILE OR NOT EXISTS "${arg_BUILDER_FILE}")
     _multiarch_die("_multiarch_ensure_builder needs BUILDER_FILE <file written by add_multiarch_builder>; got \"${arg_BUILDER_FILE}\".")
   endif()
@@ -601,7 +605,8 @@ function(_multiarch_ensure_builder)
     endif()
   endif()
   _multiarch_builder_plan(plan BUILDER_FILE "${arg_BUILDER_FILE}" BOOTSTRAP "${arg_BOOTSTRAP}"
-    DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}" INSPECTION_FILE "${arg_INSPECTION_FILE}")
+    DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}" INSPECTION_FILE "${arg_INSPECTION_FILE}"
+    PLATFORMS ${arg_PLATFORMS})
   _multiarch_builder_apply(plan DRY_RUN "${dry_run}" FAILURE_NOTE "${arg_FAILURE_NOTE}")
   if(arg_INSPECT_VAR)
     set(${arg_INSPECT_VAR} "${plan_INSPECT}" PARENT_SCOPE)

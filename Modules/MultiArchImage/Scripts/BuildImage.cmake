@@ -100,15 +100,8 @@ if(MULTIARCH_BUILDER AND EXISTS "${builder_file}")
   include("${CMAKE_CURRENT_LIST_DIR}/../BuilderSetup.cmake")
   _multiarch_ensure_builder(BUILDER_FILE "${builder_file}" BOOTSTRAP OFF DRY_RUN "${dry_run}"
     FAILURE_NOTE "(Image ${name}: builder ${MULTIARCH_BUILDER} could not be prepared. Nothing was pushed.)"
-    INSPECT_VAR inspected INSPECTION_FILE "${MULTIARCH_INSPECTION_FILE}" REUSED_VAR reused)
-  if(reused)
-    # A kept inspection that lacks a platform is asked again, live.
-    _multiarch_inspection_lists(lists "${inspected}" "${MULTIARCH_PLATFORMS}")
-    if(NOT lists)
-      set(inspected "")
-      set(reused FALSE)
-    endif()
-  endif()
+    INSPECT_VAR inspected INSPECTION_FILE "${MULTIARCH_INSPECTION_FILE}" REUSED_VAR reused
+    PLATFORMS ${MULTIARCH_PLATFORMS})
 endif()
 # The read-only checks, their commands side by side (one wait instead of
 # three): the builder's inspection (unless EnsureBuilder's serves; no
@@ -185,8 +178,8 @@ set(builder "${ins_NAME}")
 _multiarch_preflight_registry("${reach_rc}" "${reach_err}" "${first_tag}")
 _multiarch_context_check_result("${context_rc}" "${context_out}" "${context_err}" ${context_args})
 if(NOT "${reuse_cmd}" STREQUAL "" AND NOT reused AND NOT dry_run)
-  _multiarch_builder_keep_inspection("${MULTIARCH_INSPECTION_FILE}" "${reuse_cmd}" "${reuse_cmd_KEY}" ins
-    "${inspected}" "${reuse_sum}")
+  _multiarch_builder_keep_inspection("${MULTIARCH_INSPECTION_FILE}" "${reuse_cmd}" "${reuse_cmd_KEY}"
+    "${reuse_sum}" ins "${inspected}")
 endif()
 
 # 2. Build and push the index by digest only: no tag moves yet.
